@@ -1,0 +1,10 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: 'eval',
+    include: ['src/**/*.spec.ts'],
+    setupFiles: ['src/testing/setup-backend.ts'],
+    testTimeout: 60_000,
+  },
+});

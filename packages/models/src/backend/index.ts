@@ -1,0 +1,9 @@
+export {
+  BACKEND_NAMES,
+  BackendError,
+  BackendUnavailableError,
+  SlowBackendRefusedError,
+  resolveBackendName,
+  useBackend,
+} from './backend.ts';
+export type { BackendName, BackendPurpose, BackendChoice, UseBackendOptions } from './backend.ts';
