@@ -1,1 +1,4 @@
 export {};
+export * from './equivariant/index.ts';
+export * from './nets/index.ts';
+export * from './distributions/index.ts';

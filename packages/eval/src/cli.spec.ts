@@ -1,0 +1,107 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDatasets, parseDataParams } from '@sgvae/data';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCheckCli } from './check-cli.ts';
+import { runCli } from './cli.ts';
+import type { EvaluationResults } from './results.ts';
+import { classTemplate, SYNTH_SIZE } from './testing/synthetic.ts';
+import { writeTinyJudge, writeTinyVae } from './testing/tiny-models.ts';
+
+const root = await mkdtemp(join(tmpdir(), 'sgvae-eval-cli-'));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** MNIST-shaped 28x28 stand-in digits: the synthetic class templates, centred. */
+function digits(count: number): { pixels: Uint8Array; labels: Uint8Array; count: number; rows: number; cols: number } {
+  const pixels = new Uint8Array(count * 28 * 28);
+  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
+  const off = (28 - SYNTH_SIZE) >> 1;
+  labels.forEach((l, i) => {
+    const t = classTemplate(l);
+    for (let y = 0; y < SYNTH_SIZE; y++) for (let x = 0; x < SYNTH_SIZE; x++) pixels[i * 784 + (y + off) * 28 + x + off] = Math.round(255 * t[y * SYNTH_SIZE + x]);
+  });
+  return { pixels, labels, count, rows: 28, cols: 28 };
+}
+
+const SIZE = 29;
+const data = join(root, 'datasets');
+await buildDatasets(
+  parseDataParams({
+    seed: 1,
+    size: SIZE,
+    subset: { total: 200, testFraction: 0.2 },
+    validationFraction: 0.1,
+    supersample: 1,
+    sets: {
+      'test-rotated': { source: 'test', count: 60, rotation: { kind: 'uniform', min: -180, max: 180 } },
+      'test-69-rotated': { source: 'test', digits: [6, 9], rotation: { kind: 'uniform', min: -180, max: 180 } },
+      'test-rotation-grid': { source: 'test', count: 10, rotation: { kind: 'grid', step: 30 } },
+    },
+  }),
+  data,
+  { sources: { train: digits(300), test: digits(100) } },
+);
+await writeTinyVae(join(root, 'train-sgvae'), { size: SIZE, latentDim: 3, encoderKind: 'gcnn' });
+await writeTinyVae(join(root, 'train-svae'), { size: SIZE, latentDim: 6, encoderKind: 'cnn' });
+await writeTinyJudge(join(root, 'train-judge'), SIZE);
+for (const [model, beta] of [['gcnn', 0.1], ['cnn', 0.1], ['cnn', 150]] as const) {
+  const dir = join(root, 'sweep', `${model}-b${beta}-d6`);
+  await writeTinyVae(dir, { size: SIZE, latentDim: 6, encoderKind: model, params: { seed: 1, beta } });
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  manifest.metrics = { epoch: 3, valLoss: 90 + beta / 10 };
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+}
+const paramsFile = join(root, 'eval.json');
+await writeFile(paramsFile, JSON.stringify({ bootstrapResamples: 50, limits: { pose: 10, latentPoints: 40 }, batchSize: 16 }));
+await writeFile(join(root, 'pipeline.json'), JSON.stringify({ stages: [{ name: 'build-datasets', seconds: 3.5, cacheHit: true }] }));
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: {}, cwd: root } };
+}
+
+describe('eval CLI', () => {
+  it('evaluates trained models on the data stage output and writes a report the checker accepts', async () => {
+    const run = io();
+    const code = await runCli(
+      ['--params', paramsFile, '--data', 'datasets', '--models', 'sgvae=train-sgvae', 'svae=train-svae', '--judge', 'train-judge', '--out', 'report',
+        '--sweep', 'sweep', '--pipeline-info', 'pipeline.json'],
+      run.io,
+    );
+    expect(run.err.filter((l) => l.startsWith('error') || l.startsWith('unexpected'))).toEqual([]);
+    expect(code).toBe(0);
+    expect(run.out.join('\n')).toMatch(/S-GVAE .*\n.*S-VAE .*[\s\S]*report: .*report[/\\]report\.md/);
+    const results = JSON.parse(await readFile(join(root, 'report', 'results.json'), 'utf8')) as EvaluationResults;
+    expect(results.counts.rotated).toBe(60);
+    expect(results.counts['rotated-6'] + results.counts['rotated-9']).toBe(20);
+    expect(results.invariance[0].cosine.angles).toHaveLength(12);
+    expect(results.sweep?.entries).toHaveLength(3);
+    expect(results.sweep?.entries.find((e) => e.model === 'svae' && e.beta === 150)).toMatchObject({ lossPerImage: 105, lossOnPaperScale: 525_000, paper: 24_900 });
+    expect(results.provenance?.pipeline).toEqual([{ name: 'build-datasets', seconds: 3.5, cacheHit: true }]);
+    expect(results.provenance?.seeds).toMatchObject({ eval: 0, sgvae: 7, svae: 7, judge: 3 });
+    expect(results.provenance?.backend).toBe('tensorflow');
+    const check = io();
+    expect(await runCheckCli([join(root, 'report')], check.io)).toBe(0);
+    expect(check.out[0]).toMatch(/10 tables and 7 figures pass/);
+    const md = await readFile(join(root, 'report', 'report.md'), 'utf8');
+    expect(md).toMatch(/Table 2: validation loss/);
+  });
+
+  it('exits 2 with the usage on a missing flag and on bad params', async () => {
+    const run = io();
+    expect(await runCli(['--data', 'd'], run.io)).toBe(2);
+    expect(run.err[0]).toMatch(/--params is required/);
+    await writeFile(join(root, 'bad.json'), JSON.stringify({ batchsize: 3 }));
+    const bad = io();
+    expect(await runCli(['--params', 'bad.json', '--data', 'd', '--judge', 'j', '--out', 'o', '--sgvae', 's'], bad.io)).toBe(2);
+    expect(bad.err[0]).toMatch(/batchsize is not an eval param/);
+  });
+
+  it('exits 1 naming the missing artifact', async () => {
+    const run = io();
+    expect(await runCli(['--params', paramsFile, '--data', 'datasets', '--sgvae', 'nowhere', '--judge', 'train-judge', '--out', 'o'], run.io)).toBe(1);
+    expect(run.err.at(-1)).toMatch(/nowhere has no manifest\.json/);
+  });
+});

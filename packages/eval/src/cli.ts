@@ -1,0 +1,158 @@
+// Command line of the eval stage:
+//   npx tsx packages/eval/src/cli.ts --params <eval.json> --data <datasets> \
+//     --models sgvae=<dir> svae=<dir> svae-aug=<dir> --judge <dir> --out <report dir>
+// Prints progress to stderr and a summary table with the report's path to
+// stdout; exits 2 on bad usage or params, 1 on any other failure.
+import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { DataError } from '@sgvae/data';
+import { BackendError, resolveBackendName, useBackend } from '@sgvae/models/backend';
+import { EvalError, EvalParamsError } from './errors.ts';
+import { parseEvalParams } from './params.ts';
+import { gitVersion, readPipelineTimings } from './provenance.ts';
+import { formatSummaryForTerminal } from './report/summary.ts';
+import { runEvalStage, type ModelSpec } from './stage.ts';
+
+export const USAGE = `Usage: npx tsx packages/eval/src/cli.ts --params <file.json> --data <datasets dir>
+         --models <name>=<dir> [<name>=<dir> ...] --judge <dir> --out <dir> [options]
+
+Evaluates trained VAEs with the judge and writes a report folder <out>:
+  report.md, report.html (self-contained), results.json, summary.json, figures/*.png|svg
+
+Options:
+  --params <file>          JSON (or YAML) holding exactly the eval params; missing keys take defaults.
+  --data <dir>             Datasets folder of the data stage (sets named by params.datasets).
+  --models <name>=<dir>    A VAE training output; repeat the flag or list several after it.
+                           Names sgvae, svae and svae-aug also fix the model kind (and the paper columns).
+  --sgvae <dir>, --svae <dir>, --svae-aug <dir>
+                           Shorthands for --models sgvae=<dir> etc.
+  --judge <dir>            The judge's training output.
+  --out <dir>              Report folder; replaced whole when the new report is complete.
+  --sweep <dir>            Sweep output (a run folder or a folder of run folders); repeatable. Adds Table 2.
+  --pipeline-info <file>   JSON {"stages": [{"name", "seconds", "cacheHit"}]} from the pipeline, for provenance.
+  --backend <name>         tensorflow (default), tensorflow-gpu; also SGVAE_BACKEND.
+  -h, --help               Show this text.`;
+
+export class CliUsageError extends EvalError {}
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+async function readParamsFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new EvalParamsError(`--params ${path} cannot be read; check the path`, { cause });
+  }
+  try {
+    return ['.yaml', '.yml'].includes(extname(path)) ? parseYaml(text) : JSON.parse(text);
+  } catch (cause) {
+    throw new EvalParamsError(`--params ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'JSON or YAML'}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+function parseModelSpec(text: string): ModelSpec {
+  const m = /^([a-z0-9][a-z0-9_-]*)=(.+)$/i.exec(text);
+  if (!m) throw new CliUsageError(`"${text}" is not <name>=<dir>; e.g. --models sgvae=artifacts/train-sgvae`);
+  return { name: m[1], dir: m[2] };
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...argv],
+        options: {
+          params: { type: 'string' },
+          data: { type: 'string' },
+          models: { type: 'string', multiple: true },
+          sgvae: { type: 'string' },
+          svae: { type: 'string' },
+          'svae-aug': { type: 'string' },
+          judge: { type: 'string' },
+          out: { type: 'string' },
+          sweep: { type: 'string', multiple: true },
+          'pipeline-info': { type: 'string' },
+          backend: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
+        allowPositionals: true,
+      });
+    } catch (cause) {
+      throw new CliUsageError(`${(cause as Error).message}\n\n${USAGE}`, { cause });
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    for (const flag of ['params', 'data', 'judge', 'out'] as const) {
+      if (!values[flag]) throw new CliUsageError(`--${flag} is required\n\n${USAGE}`);
+    }
+    // `--models a=x b=y`: the values after the first arrive as positionals.
+    const models = [...(values.models ?? []), ...positionals].map(parseModelSpec);
+    for (const kind of ['sgvae', 'svae', 'svae-aug'] as const) if (values[kind]) models.push({ name: kind, dir: values[kind] });
+    if (models.length === 0) throw new CliUsageError(`no model to evaluate: pass --models <name>=<dir> (or --sgvae/--svae/--svae-aug)\n\n${USAGE}`);
+    const params = parseEvalParams(await readParamsFile(resolve(io.cwd, values.params!)), values.params!);
+    const choice = resolveBackendName(values.backend, io.env);
+    const backend = await useBackend(choice.name, { purpose: 'eval' });
+    const pipelineTimings = values['pipeline-info'] ? await readPipelineTimings(resolve(io.cwd, values['pipeline-info'])) : null;
+    const start = performance.now();
+    const { results, report } = await runEvalStage({
+      params,
+      dataDir: resolve(io.cwd, values.data!),
+      models: models.map((m) => ({ name: m.name, dir: resolve(io.cwd, m.dir) })),
+      judgeDir: resolve(io.cwd, values.judge!),
+      outDir: resolve(io.cwd, values.out!),
+      sweepDirs: (values.sweep ?? []).map((d) => resolve(io.cwd, d)),
+      pipelineTimings,
+      backend,
+      codeVersion: gitVersion(io.cwd),
+      log: (line) => io.err(`[eval ${((performance.now() - start) / 1000).toFixed(1)} s] ${line}`),
+    });
+    io.out(formatSummaryForTerminal(results, report.markdown));
+    return 0;
+  } catch (error) {
+    if (error instanceof CliUsageError || error instanceof EvalParamsError) {
+      io.err(`error: ${error.message}`);
+      return 2;
+    }
+    // Typed errors of this project say what to do; anything else is a bug and gets its stack.
+    if (error instanceof EvalError || error instanceof DataError || error instanceof BackendError) {
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
+    io.err(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}
+
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    env: process.env,
+    cwd: process.cwd(),
+  });
+}

@@ -1,0 +1,145 @@
+// The evaluation's numbers, as written to results.json beside the report.
+// Every table and the checker's range checks are derived from this object.
+import type { AccuracyEstimate } from './metrics/accuracy.ts';
+import type { InvarianceCurve } from './metrics/invariance.ts';
+import type { ModelKind } from './run/types.ts';
+
+export const RESULTS_SCHEMA = 'sgvae-eval-results/1';
+
+export type InputSetId = 'upright' | 'rotated' | 'rotated-6' | 'rotated-9';
+
+export const INPUT_SETS: readonly { id: InputSetId; title: string }[] = [
+  { id: 'upright', title: 'MNIST (upright)' },
+  { id: 'rotated', title: 'Rotated MNIST' },
+  { id: 'rotated-6', title: 'Rotated 6 digits' },
+  { id: 'rotated-9', title: 'Rotated 9 digits' },
+];
+
+export interface ModelInfo {
+  name: string;
+  label: string;
+  kind: ModelKind;
+  latentDim: number;
+  seed?: number;
+}
+
+/** Judge accuracy on one input set, either on the model's reconstructions or (source "judge") on the inputs themselves. */
+export interface AccuracyCell {
+  set: InputSetId;
+  /** A model name, or "judge" for the judge on the raw inputs. */
+  source: string;
+  estimate: AccuracyEstimate;
+  /** The paper's number for this cell, a fraction (absent where the paper has none). */
+  paper?: number;
+}
+
+export interface InvarianceResult {
+  model: string;
+  /** cos(mu(turned), mu(upright)) per angle. */
+  cosine: InvarianceCurve;
+  /** Mean squared error per pixel of the reconstruction against the upright input. */
+  reconstructionError: InvarianceCurve;
+  /** Judge accuracy on the reconstructions per angle. */
+  judgeAccuracy: InvarianceCurve;
+  /** Mean cosine over the grid's angles other than 0 degrees. */
+  meanCosine: number;
+  meanReconstructionError: number;
+  meanJudgeAccuracy: number;
+  digits: number;
+}
+
+export interface ConfusionRows {
+  source: string;
+  /** Counts per predicted class 0..9 for each true class studied (6 and 9). */
+  rows: { trueLabel: number; counts: number[] }[];
+}
+
+export interface NeighbourCell {
+  model: string;
+  set: 'upright' | 'rotated';
+  accuracy: number;
+  majorityBaseline: number;
+  count: number;
+  metric: 'cosine' | 'euclidean';
+}
+
+export interface PoseResult {
+  model: string;
+  meanAbsoluteError: number;
+  medianAbsoluteError: number;
+  /** Circular MAE after identifying angles 180 degrees apart (ignores upside-down mix-ups). */
+  meanAbsoluteErrorMod180: number;
+  withinTolerance: number;
+  toleranceDeg: number;
+  meanCorrelation: number;
+  count: number;
+}
+
+export interface SweepEntry {
+  model: 'sgvae' | 'svae';
+  beta: number;
+  latentDim: number;
+  /** Our validation loss: negative ELBO, mean per image (nats). */
+  lossPerImage: number;
+  /** Images in our validation set. */
+  validationSize: number;
+  /** lossPerImage x paperValidationSize: our number on the paper's scale. */
+  lossOnPaperScale: number;
+  /** The paper's sum over its validation set. */
+  paper?: number;
+  epochs?: number;
+}
+
+export interface SweepResult {
+  paperValidationSize: number;
+  entries: SweepEntry[];
+  source: string;
+}
+
+export interface FigureInfo {
+  id: string;
+  title: string;
+  caption: string;
+  /** Relative to the report folder. */
+  png: string;
+  svg: string;
+  /** Size of the PNG in pixels. */
+  width: number;
+  height: number;
+  /** The PNG is the SVG rendered at this zoom. */
+  zoom: number;
+}
+
+export interface StageTiming {
+  name: string;
+  seconds: number;
+  cacheHit?: boolean;
+}
+
+export interface Provenance {
+  codeVersion: { commit: string; dirty: boolean } | null;
+  params: unknown;
+  seeds: Record<string, number | null>;
+  backend: string;
+  hardware: { cpuModel: string; cores: number; memoryGiB: number; platform: string; arch: string; node: string };
+  /** Phases of this evaluation run. */
+  timings: StageTiming[];
+  /** Timings and cache hits of the pipeline's stages, when the pipeline passed them. */
+  pipeline: StageTiming[] | null;
+  inputs: Record<string, string>;
+}
+
+export interface EvaluationResults {
+  schema: typeof RESULTS_SCHEMA;
+  models: ModelInfo[];
+  judge: { label: string; seed?: number };
+  counts: Record<InputSetId, number>;
+  confidenceLevel: number;
+  table1: AccuracyCell[];
+  invariance: InvarianceResult[];
+  sixNine: { confusion: ConfusionRows[]; neighbours: NeighbourCell[] };
+  pose: PoseResult[];
+  sweep: SweepResult | null;
+  figures: FigureInfo[];
+  provenance: Provenance | null;
+}

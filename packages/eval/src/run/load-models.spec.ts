@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ArtifactError } from '../errors.ts';
+import { tinyDecoder, tinyEncoder, tinyJudge, writeTinyJudge, writeTinyVae } from '../testing/tiny-models.ts';
+import { inferModelKind, loadJudge, loadVae, type TrainManifest } from './load-models.ts';
+
+const SIZE = 9;
+const root = await mkdtemp(join(tmpdir(), 'sgvae-eval-models-'));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('loading trained models from the train stage output', () => {
+  it('loads a VAE and runs it in batches, matching the model applied in one go', async () => {
+    await writeTinyVae(join(root, 'svae'), { size: SIZE, latentDim: 3, encoderKind: 'cnn' });
+    const vae = await loadVae(join(root, 'svae'), { name: 'svae', batchSize: 4 });
+    expect(vae).toMatchObject({ name: 'svae', label: 'S-VAE', kind: 'svae', latentDim: 3, imageSize: SIZE, seed: 7 });
+    const count = 10;
+    const images = Float32Array.from({ length: count * SIZE * SIZE }, (_, i) => (i % 7) / 7);
+    const before = tf.memory().numTensors;
+    const { mu, kappa } = await vae.encode(images, count);
+    const recon = await vae.decode(mu, count);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(mu).toHaveLength(count * 3);
+    expect(kappa).toHaveLength(count);
+    const [muRef] = tinyEncoder(SIZE, 3).predict(tf.tensor4d(images, [count, SIZE, SIZE, 1])) as tf.Tensor[];
+    expect(Array.from(mu)).toEqual(Array.from(muRef.dataSync()).map((v) => expect.closeTo(v, 5)));
+    const reconRef = tf.sigmoid(tinyDecoder(SIZE, 3).predict(tf.tensor2d(mu, [count, 3])) as tf.Tensor).dataSync();
+    expect(Array.from(recon)).toEqual(Array.from(reconRef).map((v) => expect.closeTo(v, 5)));
+    expect(recon.every((v) => v >= 0 && v <= 1)).toBe(true);
+    vae.dispose();
+  });
+
+  it('loads a judge that classifies in batches', async () => {
+    await writeTinyJudge(join(root, 'judge'), SIZE);
+    const judge = await loadJudge(join(root, 'judge'), { batchSize: 3 });
+    const images = Float32Array.from({ length: 5 * SIZE * SIZE }, (_, i) => Math.sin(i));
+    const classes = await judge.classify(images, 5);
+    const ref = tf.argMax(tinyJudge(SIZE).predict(tf.tensor4d(images, [5, SIZE, SIZE, 1])) as tf.Tensor, 1).dataSync();
+    expect(Array.from(classes)).toEqual(Array.from(ref));
+    judge.dispose();
+  });
+
+  it('tells the model kind from the manifest and checks the name against it', async () => {
+    const m = (encoder: string, params: unknown): TrainManifest => ({ format: 1, kind: 'vae', models: {}, config: { encoder: { kind: encoder } }, params });
+    expect(inferModelKind(m('gcnn', {}))).toBe('sgvae');
+    expect(inferModelKind(m('cnn', { augmentRotation: false }))).toBe('svae');
+    expect(inferModelKind(m('cnn', { augmentation: 'rotation' }))).toBe('svae-aug');
+    await writeTinyVae(join(root, 'g'), { size: SIZE, latentDim: 2, encoderKind: 'gcnn' });
+    await expect(loadVae(join(root, 'g'), { name: 'svae', batchSize: 4 })).rejects.toThrow(/the name says S-VAE but the manifest's encoder is gcnn/);
+    expect(await loadVae(join(root, 'g'), { name: 'mine', batchSize: 4 })).toMatchObject({ kind: 'sgvae', label: 'S-GVAE (mine)' });
+  });
+
+  it('says how to fix a missing or mismatched folder', async () => {
+    await expect(loadVae(join(root, 'nothing'), { name: 'x', batchSize: 1 })).rejects.toThrow(ArtifactError);
+    await expect(loadVae(join(root, 'nothing'), { name: 'x', batchSize: 1 })).rejects.toThrow(/Train it first/);
+    await expect(loadVae(join(root, 'judge'), { name: 'x', batchSize: 1 })).rejects.toThrow(/pass it with --judge/);
+  });
+});

@@ -1,0 +1,190 @@
+// Loads trained models from the train stage's output folders:
+//   <dir>/manifest.json           {format: 1, kind: 'vae' | 'judge', models: {role: 'role/model.json'}, config, params, ...}
+//   <dir>/<role>/model.json       TensorFlow.js layers format
+//   <dir>/<role>/weights.bin
+// Roles: a VAE has `encoder` (image -> [mu, kappa]) and `decoder` (z -> logits);
+// a judge has `judge` (image -> class logits).
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+// Importing the models package registers its custom layers (G-CNN layers,
+// heads) with the layers serialization registry, which loading needs.
+import '@sgvae/models';
+import { ArtifactError } from '../errors.ts';
+import { TfJudgeRunner, TfVaeRunner } from './tf-runners.ts';
+import type { ModelKind } from './types.ts';
+
+export const MODEL_KIND_LABELS: Record<Exclude<ModelKind, 'other'>, string> = {
+  sgvae: 'S-GVAE',
+  svae: 'S-VAE',
+  'svae-aug': 'S-VAE + rotation augmentation',
+};
+
+export interface TrainManifest {
+  format: number;
+  kind: 'vae' | 'judge';
+  models: Record<string, string>;
+  config?: unknown;
+  params?: unknown;
+  codeVersion?: string;
+  epoch?: number;
+  epochs?: number;
+  /** Metrics of the saved (best) epoch, e.g. valLoss. */
+  metrics?: Record<string, number>;
+  data?: Record<string, unknown>;
+}
+
+const hint = (dir: string) => `Train it first (the train stage writes ${join(dir, 'manifest.json')} last, so its absence means the run did not finish).`;
+
+export async function readTrainManifest(dir: string): Promise<TrainManifest> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'manifest.json'), 'utf8');
+  } catch (cause) {
+    throw new ArtifactError(`${dir} has no manifest.json. ${hint(dir)}`, { cause });
+  }
+  let m: TrainManifest;
+  try {
+    m = JSON.parse(text) as TrainManifest;
+  } catch (cause) {
+    throw new ArtifactError(`${join(dir, 'manifest.json')} is not valid JSON. ${hint(dir)}`, { cause });
+  }
+  if (m.format !== 1 || (m.kind !== 'vae' && m.kind !== 'judge') || typeof m.models !== 'object' || m.models === null) {
+    throw new ArtifactError(`${join(dir, 'manifest.json')} is not a train-stage manifest (format 1, kind vae|judge, models)`);
+  }
+  return m;
+}
+
+/** Reads a layers model (model.json + its weight files) with tfjs-core's IO only, so no backend package is imported here. */
+export async function readLayersModel(modelJsonPath: string): Promise<tfl.LayersModel> {
+  const dir = dirname(modelJsonPath);
+  let modelJSON: tf.io.ModelJSON;
+  try {
+    modelJSON = JSON.parse(await readFile(modelJsonPath, 'utf8')) as tf.io.ModelJSON;
+  } catch (cause) {
+    throw new ArtifactError(`cannot read the layers model ${modelJsonPath}: ${(cause as Error).message}`, { cause });
+  }
+  const artifacts = await tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+    const specs = manifest.flatMap((group) => group.weights);
+    const buffers = await Promise.all(
+      manifest.flatMap((group) => group.paths).map(async (p) => {
+        const b = await readFile(join(dir, p));
+        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+      }),
+    );
+    return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
+  });
+  try {
+    return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (cause) {
+    throw new ArtifactError(
+      `cannot build the layers model ${modelJsonPath}: ${(cause as Error).message}. If it names an unknown layer class, ` +
+        '@sgvae/models must register that layer (serialization.registerClass) when its index is imported.',
+      { cause },
+    );
+  }
+}
+
+function get(obj: unknown, ...path: string[]): unknown {
+  let v = obj;
+  for (const p of path) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[p] : undefined;
+  return v;
+}
+
+/**
+ * Whether the training params switched on random-rotation augmentation: the
+ * train stage's `augmentRotation` flag, else any truthy param whose name
+ * mentions "augment".
+ */
+function trainedWithAugmentation(params: unknown): boolean {
+  if (typeof params !== 'object' || params === null) return false;
+  const flag = (params as Record<string, unknown>).augmentRotation;
+  if (typeof flag === 'boolean') return flag;
+  return Object.entries(params as Record<string, unknown>).some(([k, v]) => {
+    if (!/augment/i.test(k)) return false;
+    if (typeof v === 'object' && v !== null) return Object.values(v).some((x) => x !== null && x !== false && x !== 0 && x !== 'none');
+    return v !== null && v !== false && v !== 0 && v !== 'none' && v !== '';
+  });
+}
+
+/** The kind a manifest describes: the encoder family, and augmentation for the plain CNN. */
+export function inferModelKind(manifest: TrainManifest): ModelKind {
+  const encoder = get(manifest.config, 'encoder', 'kind');
+  if (encoder === 'gcnn') return 'sgvae';
+  if (encoder === 'cnn') return trainedWithAugmentation(manifest.params) ? 'svae-aug' : 'svae';
+  return 'other';
+}
+
+function modelPath(dir: string, manifest: TrainManifest, role: string): string {
+  const rel = manifest.models[role];
+  if (typeof rel !== 'string') throw new ArtifactError(`${join(dir, 'manifest.json')} lists no "${role}" model (it has: ${Object.keys(manifest.models).join(', ')})`);
+  return join(dir, rel);
+}
+
+function seedOf(manifest: TrainManifest): number | undefined {
+  const s = get(manifest.params, 'seed') ?? get(manifest.config, 'seed');
+  return typeof s === 'number' ? s : undefined;
+}
+
+export interface LoadVaeOptions {
+  /** Name in tables and file names. A name that is a model kind (sgvae, svae, svae-aug) also sets the kind. */
+  name: string;
+  batchSize: number;
+}
+
+export async function loadVae(dir: string, options: LoadVaeOptions): Promise<TfVaeRunner> {
+  const manifest = await readTrainManifest(dir);
+  if (manifest.kind !== 'vae') throw new ArtifactError(`${dir} holds a ${manifest.kind}, not a VAE; pass it with --judge instead`);
+  const inferred = inferModelKind(manifest);
+  let kind = inferred;
+  if (options.name in MODEL_KIND_LABELS) {
+    kind = options.name as ModelKind;
+    const gcnn = kind === 'sgvae';
+    if (inferred !== 'other' && gcnn !== (inferred === 'sgvae')) {
+      throw new ArtifactError(`--models ${options.name}=${dir}: the name says ${MODEL_KIND_LABELS[kind as 'sgvae']} but the manifest's encoder is ${String(get(manifest.config, 'encoder', 'kind'))}`);
+    }
+  }
+  const latentDim = get(manifest.config, 'latent', 'dim');
+  const imageSize = get(manifest.config, 'imageSize');
+  const encoder = await readLayersModel(modelPath(dir, manifest, 'encoder'));
+  const decoder = await readLayersModel(modelPath(dir, manifest, 'decoder'));
+  const muShape = (encoder.outputs[0]?.shape ?? []) as (number | null)[];
+  const inShape = (encoder.inputs[0]?.shape ?? []) as (number | null)[];
+  const dim = typeof latentDim === 'number' ? latentDim : muShape[1];
+  const size = typeof imageSize === 'number' ? imageSize : inShape[1];
+  if (typeof dim !== 'number' || typeof size !== 'number') {
+    throw new ArtifactError(`${dir}: cannot tell the latent dimension or image size (neither config.latent.dim / config.imageSize nor the model shapes give them)`);
+  }
+  const seed = seedOf(manifest);
+  return new TfVaeRunner({
+    name: options.name,
+    // Two runs of one kind (e.g. two seeds) need distinct labels: tables are keyed by label.
+    label: kind === 'other' ? options.name : options.name === kind ? MODEL_KIND_LABELS[kind] : `${MODEL_KIND_LABELS[kind]} (${options.name})`,
+    kind,
+    latentDim: dim,
+    imageSize: size,
+    ...(seed === undefined ? {} : { seed }),
+    batchSize: options.batchSize,
+    encoder,
+    decoder,
+  });
+}
+
+export async function loadJudge(dir: string, options: { batchSize: number }): Promise<TfJudgeRunner> {
+  const manifest = await readTrainManifest(dir);
+  if (manifest.kind !== 'judge') throw new ArtifactError(`${dir} holds a ${manifest.kind}, not a judge; pass it with --models instead`);
+  const model = await readLayersModel(modelPath(dir, manifest, 'judge'));
+  const inShape = (model.inputs[0]?.shape ?? []) as (number | null)[];
+  const size = get(manifest.config, 'imageSize') ?? inShape[1];
+  if (typeof size !== 'number') throw new ArtifactError(`${dir}: cannot tell the judge's image size`);
+  const arch = get(manifest.config, 'name') ?? (model.name || undefined);
+  const seed = seedOf(manifest);
+  return new TfJudgeRunner({
+    label: typeof arch === 'string' ? `judge (${arch})` : 'judge',
+    imageSize: size,
+    ...(seed === undefined ? {} : { seed }),
+    batchSize: options.batchSize,
+    model,
+  });
+}

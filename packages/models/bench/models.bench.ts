@@ -1,0 +1,196 @@
+// Training-step cost of the networks on this machine.
+//   npx tsx packages/models/bench/models.bench.ts [--steps 3] [--presets default,paper] [--json out.json]
+//
+// For each model (S-VAE, S-GVAE, judge) and preset: forward + backward + Adam
+// update at batch 100, after one warm-up step. The VAEs use a stand-in loss
+// (binary cross-entropy of decoder(mu) against the input; the real loss with
+// the vMF sample and KL belongs to the training stage), the judge a softmax
+// cross-entropy. FLOPs per image are the forward FLOPs of summarizeModel
+// (2 x multiply-adds of conv/dense layers); a step is counted as 3 x forward x
+// batch (forward, input gradients, weight gradients), which slightly
+// overstates it (the first layer needs no input gradient). The machine's
+// matmul peak is measured in the same run with a 2048 x 2048 float32 matmul.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { useBackend } from '../src/backend/index.ts';
+import {
+  buildDecoder,
+  buildEncoder,
+  buildJudge,
+  judgePreset,
+  resolveVaeNetConfig,
+  summarizeModel,
+  vaePreset,
+  type PresetName,
+  type VaeNetConfig,
+} from '../src/nets/index.ts';
+
+const BATCH = 100;
+
+interface Row {
+  model: string;
+  preset: string;
+  params: number;
+  msPerStep: number;
+  msMin: number;
+  imagesPerSecond: number;
+  mflopPerImage: number;
+  gflopPerSecond: number;
+  fractionOfPeak: number;
+}
+
+function variables(models: LayersModel[]): tf.Variable[] {
+  return models.flatMap((m) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+}
+
+function timeSteps(step: () => void, steps: number): number[] {
+  step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function measurePeak(): number {
+  const n = 2048;
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  const run = (): number => {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+    return performance.now() - t0;
+  };
+  run();
+  const best = Math.min(...Array.from({ length: 5 }, run));
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / (best / 1000) / 1e9;
+}
+
+function vaeStep(cfg: VaeNetConfig): { step: () => void; models: LayersModel[]; flops: number; params: number } {
+  const encoder = buildEncoder(cfg);
+  const decoder = buildDecoder(cfg);
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomUniform([BATCH, cfg.imageSize, cfg.imageSize, cfg.channels], 0, 1, 'float32', 1);
+  const vars = variables([encoder, decoder]);
+  const step = (): void => {
+    const loss = optimizer.minimize(
+      () => {
+        const [mu] = encoder.apply(x, { training: true }) as tf.Tensor[];
+        const logits = decoder.apply(mu!, { training: true }) as tf.Tensor;
+        return tf.losses.sigmoidCrossEntropy(x, logits) as tf.Scalar;
+      },
+      true,
+      vars,
+    );
+    loss!.dataSync();
+    loss!.dispose();
+  };
+  const se = summarizeModel(encoder);
+  const sd = summarizeModel(decoder);
+  return { step, models: [encoder, decoder], flops: se.flopsPerImage + sd.flopsPerImage, params: se.trainableParams + sd.trainableParams };
+}
+
+function judgeStep(preset: PresetName): { step: () => void; models: LayersModel[]; flops: number; params: number } {
+  const cfg = judgePreset(preset);
+  const judge = buildJudge(cfg);
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomUniform([BATCH, cfg.imageSize, cfg.imageSize, cfg.channels], 0, 1, 'float32', 1);
+  const labels = tf.oneHot(tf.randomUniform([BATCH], 0, cfg.classes, 'int32', 2) as tf.Tensor1D, cfg.classes);
+  const vars = variables([judge]);
+  const step = (): void => {
+    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, judge.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, vars);
+    loss!.dataSync();
+    loss!.dispose();
+  };
+  const s = summarizeModel(judge);
+  return { step, models: [judge], flops: s.flopsPerImage, params: s.trainableParams };
+}
+
+function measure(model: string, preset: string, peak: number, steps: number, make: () => ReturnType<typeof vaeStep>): Row {
+  const { step, models, flops, params } = make();
+  const times = timeSteps(step, steps);
+  for (const m of models) m.dispose();
+  const ms = median(times);
+  const gflops = (3 * flops * BATCH) / (ms / 1000) / 1e9;
+  const row: Row = {
+    model,
+    preset,
+    params,
+    msPerStep: ms,
+    msMin: Math.min(...times),
+    imagesPerSecond: BATCH / (ms / 1000),
+    mflopPerImage: flops / 1e6,
+    gflopPerSecond: gflops,
+    fractionOfPeak: gflops / peak,
+  };
+  console.error(`  ${model} (${preset}): ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  return row;
+}
+
+function table(rows: Row[]): string {
+  const head = '| model | preset | params (enc+dec) | ms/step (median) | ms/step (min) | images/s | fwd MFLOP/image | GFLOP/s | of peak |';
+  const rule = '|---|---|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.model} | ${r.preset} | ${r.params.toLocaleString('en-US')} | ${r.msPerStep.toFixed(0)} | ${r.msMin.toFixed(0)} | ${r.imagesPerSecond.toFixed(0)} | ${r.mflopPerImage.toFixed(1)} | ${r.gflopPerSecond.toFixed(1)} | ${(100 * r.fractionOfPeak).toFixed(0)}% |`,
+  );
+  return [head, rule, ...lines].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      steps: { type: 'string', default: '3' },
+      presets: { type: 'string', default: 'default,paper' },
+      json: { type: 'string' },
+    },
+  });
+  const steps = Number(values.steps);
+  const presets = values.presets.split(',') as PresetName[];
+  await useBackend('tensorflow', { purpose: 'bench' });
+  const started = performance.now();
+
+  const peak = measurePeak();
+  console.log(`matmul peak (2048 x 2048 float32, best of 5): ${peak.toFixed(1)} GFLOP/s, backend ${tf.getBackend()}, batch ${BATCH}\n`);
+
+  const rows: Row[] = [];
+  for (const preset of presets) {
+    // The paper-size S-GVAE takes several seconds per step: fewer timed steps.
+    const n = preset === 'paper' ? Math.min(steps, 2) : steps;
+    rows.push(measure('S-VAE', preset, peak, n, () => vaeStep(vaePreset(preset, 'cnn'))));
+    rows.push(measure('S-GVAE', preset, peak, n, () => vaeStep(vaePreset(preset, 'gcnn'))));
+    rows.push(measure('judge', preset, peak, n, () => judgeStep(preset)));
+  }
+  console.log(table(rows));
+
+  const base = vaePreset('default', 'gcnn');
+  const widths = base.encoder.widths.join('/');
+  const scaling: Row[] = [];
+  for (const N of [4, 8, 16]) {
+    scaling.push(measure(`S-GVAE C${N} ${widths}`, 'default', peak, N === 16 ? Math.min(steps, 2) : steps, () =>
+      vaeStep(resolveVaeNetConfig({ encoder: { N } })),
+    ));
+  }
+  console.log(`\nS-GVAE cost against the group order (default preset, fields ${widths}, same decoder):\n`);
+  console.log(table(scaling));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\nwhole run: ${seconds.toFixed(0)} s`);
+  if (values.json !== undefined) {
+    writeFileSync(values.json, JSON.stringify({ peakGflops: peak, batch: BATCH, rows, scaling, seconds }, null, 2));
+  }
+}
+
+await main();

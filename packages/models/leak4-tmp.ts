@@ -1,0 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from './src/backend/index.ts';
+await useBackend('tensorflow', { purpose: 'bench' });
+const x = tf.tensor2d([[1, 2], [3, 4]]);
+const eng = tf.engine() as unknown as { trackTensor: (t: tf.Tensor, b: unknown) => void };
+const orig = eng.trackTensor.bind(eng);
+const live = new Map<tf.Tensor, string>();
+eng.trackTensor = (t, b) => { live.set(t, new Error().stack!.split('\n').slice(2, 9).join('\n')); return orig(t, b); };
+tf.tidy(() => tf.grad((k: tf.Tensor) => tf.sum(tf.square(k)))(x));
+for (const [t, s] of live) if (!t.isDisposed) console.log('LEAKED', t.shape, t.dtype, '\n', s);

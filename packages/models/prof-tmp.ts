@@ -1,0 +1,13 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from './src/backend/index.ts';
+import { VonMisesFisher } from './src/distributions/index.ts';
+await useBackend('tensorflow', { purpose: 'bench' });
+const n = 20000, m = 64;
+let t = performance.now();
+const g = tf.randomGamma([n, 16], 31.5, 1, 'float32', 3); console.log('gamma x1', performance.now() - t); t = performance.now();
+const r = tf.randomNormal([n, 63], 0, 1, 'float32', 3); console.log('normal', performance.now() - t); t = performance.now();
+const u = tf.randomUniform([n, 16], 0, 1, 'float32', 3); console.log('uniform', performance.now() - t); t = performance.now();
+const mu = tf.tidy(() => { const r = tf.randomNormal([n, m], 0, 1, 'float32', 5); return tf.div(r, tf.norm(r, 'euclidean', 1, true)) as tf.Tensor2D; });
+const kappa = tf.fill([n, 1], 10) as tf.Tensor2D;
+t = performance.now();
+const z = new VonMisesFisher(mu, kappa).sample(7); z.dataSync(); console.log('sample', performance.now() - t);

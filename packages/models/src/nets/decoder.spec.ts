@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { countDecoderParams, resolveVaeNetConfig, vaePreset } from './config.ts';
+import { buildDecoder } from './decoder.ts';
+
+describe('decoder', () => {
+  it('maps z [B, m] to 1-channel logits at the input size, mirroring the encoder maps', () => {
+    for (const preset of ['default', 'paper'] as const) {
+      const cfg = vaePreset(preset, 'gcnn');
+      const dec = buildDecoder(cfg);
+      expect(dec.outputs[0]!.shape).toEqual([null, 33, 33, 1]);
+      expect(dec.outputNames).toEqual(['logits']);
+      const shapes = dec.layers.filter((l) => l.getClassName() === 'Cropping2D').map((l) => l.outputShape);
+      expect(shapes).toEqual([
+        [null, 17, 17, cfg.decoder.widths[1]],
+        [null, 17, 17, cfg.decoder.widths[2]],
+        [null, 33, 33, 1],
+      ]);
+      const c = countDecoderParams(cfg);
+      expect(dec.countParams()).toBe(c.trainable + c.nonTrainable);
+    }
+    const dec = buildDecoder(vaePreset('default', 'cnn'));
+    const y = dec.predict(tf.randomNormal([3, 6])) as tf.Tensor;
+    expect(y.shape).toEqual([3, 33, 33, 1]);
+  });
+
+  it('follows other geometries and latent sizes', () => {
+    const cfg = resolveVaeNetConfig({ imageSize: 32, latent: { dim: 3 }, encoder: { kind: 'cnn', kernelSize: 4, padding: 1 }, decoder: { kernelSize: 4 } });
+    const dec = buildDecoder(cfg);
+    expect(dec.inputs[0]!.shape).toEqual([null, 3]);
+    expect(dec.outputs[0]!.shape).toEqual([null, 32, 32, 1]);
+    expect(dec.outputNames).toEqual(['logits']);
+  });
+});

@@ -1,0 +1,45 @@
+// Public entry of the networks: configs and presets, the two encoders, the
+// shared decoder, the judge, save/load and the model summary.
+export { ModelIoError, NetConfigError, NetError } from './errors.ts';
+export {
+  ENCODER_KINDS,
+  PAPER_CNN_RATIOS,
+  PRESET_NAMES,
+  cnnCounterpart,
+  countDecoderParams,
+  countEncoderParams,
+  encoderMapSizes,
+  matchCnnWidths,
+  resolveVaeNetConfig,
+  transposedValidSize,
+  vaePreset,
+  validateVaeNetConfig,
+} from './config.ts';
+export type {
+  ActivationName,
+  BatchNormConfig,
+  CnnEncoderConfig,
+  DecoderConfig,
+  DeepPartial,
+  EncoderConfig,
+  EncoderKind,
+  GcnnEncoderConfig,
+  HeadConfig,
+  LatentConfig,
+  LatentFamily,
+  MaskConfig,
+  MatchOptions,
+  ParamCount,
+  PresetName,
+  VaeNetConfig,
+  VaeNetConfigInput,
+} from './config.ts';
+export { L2Normalize, SoftplusShift } from './head-layers.ts';
+export type { SoftplusShiftArgs } from './head-layers.ts';
+export { GAUSSIAN_SCALE_FLOOR, buildEncoder, layerSeed } from './encoders.ts';
+export { buildDecoder } from './decoder.ts';
+export { JUDGE_PRESET_NAMES, buildJudge, judgePreset, resolveJudgeConfig, validateJudgeConfig } from './judge.ts';
+export type { JudgeConfig, JudgePresetName, JudgeStage } from './judge.ts';
+export { loadNet, saveNet } from './io.ts';
+export { formatCount, formatSummary, summarizeModel } from './summary.ts';
+export type { LayerSummary, ModelSummary } from './summary.ts';

@@ -1,0 +1,146 @@
+// Layer-by-layer summary of a model: output shapes, parameter counts and
+// FLOPs per image.
+//
+// FLOP convention: 2 x (multiply-adds) of the forward pass of convolutions,
+// transposed convolutions, dense layers and the C_N convolutions (counted on
+// the dense expanded filter, which is what runs); batch norm, activations,
+// pooling, masks, dropout and bias additions count 0. A training step costs
+// about 3x the forward FLOPs (forward, input gradient, weight gradient), less
+// the input gradient of the first layer. The C_N layers also expand their
+// filters once per step (one matmul); that is reported separately as
+// `stepFlops` because it does not grow with the batch.
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Shape } from '@tensorflow/tfjs-layers';
+
+export interface LayerSummary {
+  name: string;
+  className: string;
+  outputShape: string;
+  params: number;
+  trainableParams: number;
+  /** Forward FLOPs per image (2 x multiply-adds). */
+  flops: number;
+  /** FLOPs paid once per step regardless of batch size (filter expansion of C_N layers). */
+  stepFlops: number;
+}
+
+export interface ModelSummary {
+  name: string;
+  layers: LayerSummary[];
+  params: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  flopsPerImage: number;
+  stepFlops: number;
+}
+
+type LayerLike = LayersModel['layers'][number];
+
+function prod(values: ReadonlyArray<number | null>): number {
+  return values.reduce<number>((a, v) => a * (v ?? 1), 1);
+}
+
+function shapeOf(get: () => Shape | Shape[]): Shape | null {
+  try {
+    const s = get();
+    return Array.isArray(s[0]) ? (s[0] as Shape) : (s as Shape);
+  } catch {
+    return null;
+  }
+}
+
+function kernelShape(layer: LayerLike): number[] | null {
+  const w = layer.weights.find((v) => v.originalName.endsWith('kernel'));
+  return w === undefined ? null : [...w.shape] as number[];
+}
+
+function layerFlops(layer: LayerLike): { flops: number; stepFlops: number } {
+  const cls = layer.getClassName();
+  const out = shapeOf(() => layer.outputShape);
+  const inp = shapeOf(() => {
+    const node = layer.inboundNodes[0];
+    if (node === undefined) throw new Error('layer was never applied');
+    return node.inputShapes;
+  });
+  const kernel = kernelShape(layer);
+  if (out === null || inp === null || kernel === null) return { flops: 0, stepFlops: 0 };
+  switch (cls) {
+    case 'Conv2D': {
+      const [kh, kw, ci, co] = kernel as [number, number, number, number];
+      return { flops: 2 * kh * kw * ci * co * prod(out.slice(1, 3)), stepFlops: 0 };
+    }
+    case 'Conv2DTranspose': {
+      const [kh, kw, co, ci] = kernel as [number, number, number, number];
+      return { flops: 2 * kh * kw * ci * co * prod(inp.slice(1, 3)), stepFlops: 0 };
+    }
+    case 'Dense': {
+      const [ci, co] = kernel as [number, number];
+      return { flops: 2 * ci * co * prod(inp.slice(1, -1)), stepFlops: 0 };
+    }
+    case 'LiftingConv2D':
+    case 'GroupConv2D': {
+      // Coefficients [nBasis, inFieldSize, inFields, outFields] expand to a [k, k, Cin, Cout] filter.
+      const [nB, m, fi, fo] = kernel as [number, number, number, number];
+      const cfg = layer.getConfig() as { kernelSize: number };
+      const k = cfg.kernelSize;
+      const cin = inp[inp.length - 1] ?? 0;
+      const cout = out[out.length - 1] ?? 0;
+      const expansionRows = (k * k * cin * cout) / (fi * fo);
+      return { flops: 2 * k * k * cin * cout * prod(out.slice(1, 3)), stepFlops: 2 * expansionRows * nB * m * fi * fo };
+    }
+    default:
+      return { flops: 0, stepFlops: 0 };
+  }
+}
+
+export function summarizeModel(model: LayersModel): ModelSummary {
+  const rows: LayerSummary[] = model.layers.map((layer) => {
+    const out = shapeOf(() => layer.outputShape);
+    const trainableParams = layer.trainableWeights.reduce((a, w) => a + prod(w.shape), 0);
+    return {
+      name: layer.name,
+      className: layer.getClassName(),
+      outputShape: out === null ? '?' : `[${out.map((d) => (d === null ? 'B' : String(d))).join(', ')}]`,
+      params: layer.countParams(),
+      trainableParams,
+      ...layerFlops(layer),
+    };
+  });
+  const params = rows.reduce((a, r) => a + r.params, 0);
+  const trainableParams = rows.reduce((a, r) => a + r.trainableParams, 0);
+  return {
+    name: model.name,
+    layers: rows,
+    params,
+    trainableParams,
+    nonTrainableParams: params - trainableParams,
+    flopsPerImage: rows.reduce((a, r) => a + r.flops, 0),
+    stepFlops: rows.reduce((a, r) => a + r.stepFlops, 0),
+  };
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return String(n);
+}
+
+/** A fixed-width text table of a summary. */
+export function formatSummary(s: ModelSummary): string {
+  const header = ['layer', 'class', 'output', 'params', 'FLOP/img'];
+  const rows = s.layers.map((r) => [r.name, r.className, r.outputShape, r.params.toLocaleString('en-US'), r.flops > 0 ? formatCount(r.flops) : '']);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const rule = '-'.repeat(widths.reduce((a, w) => a + w + 2, -2));
+  return [
+    `model ${s.name}`,
+    line(header),
+    rule,
+    ...rows.map(line),
+    rule,
+    `parameters: ${s.params.toLocaleString('en-US')} (trainable ${s.trainableParams.toLocaleString('en-US')}, non-trainable ${s.nonTrainableParams.toLocaleString('en-US')})`,
+    `forward FLOPs per image: ${formatCount(s.flopsPerImage)} (2 x multiply-adds of conv/dense layers)` +
+      (s.stepFlops > 0 ? `; filter expansion per step: ${formatCount(s.stepFlops)}` : ''),
+  ].join('\n');
+}

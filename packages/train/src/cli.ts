@@ -1,0 +1,196 @@
+// Entry point of the training stages. The one place here that picks the
+// TensorFlow.js backend, installs signal handlers, reads the environment and
+// wires tfjs-node's TensorBoard writer into the library.
+//
+//   npx tsx packages/train/src/cli.ts vae   --params p.json --data datasets --out models/svae
+//   npx tsx packages/train/src/cli.ts judge --params p.json --data datasets-full --out models/judge
+//   npx tsx packages/train/src/cli.ts defaults vae --profile paper
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveBackendName, useBackend } from '@sgvae/models/backend';
+import { TrainCliUsageError, TrainError, TrainingInterruptedError } from './errors.ts';
+import { autoProgress, plainProgress, silentProgress, terminalProgress, type ProgressReporter } from './observe/progress.ts';
+import type { ScalarWriterFactory } from './observe/tensorboard.ts';
+import { readParamsFile } from './params/params-file.ts';
+import { PROFILES, type Profile, defaultsFor, describeSchema } from './params/schema.ts';
+import { JUDGE_SCHEMA, VAE_SCHEMA } from './params/stage-params.ts';
+
+const USAGE = `Usage:
+  cli.ts vae   --params <file.json|yaml> --data <datasets dir> --out <dir> [options]
+  cli.ts judge --params <file.json|yaml> --data <datasets dir> --out <dir> [options]
+  cli.ts defaults vae|judge [--profile smoke|default|paper] [--markdown]
+
+Options:
+  --checkpoint-dir <dir>   resume folder (default: <out>.checkpoint)
+  --restart                discard the checkpoint folder's run and start over
+  --backend <name>         tensorflow (default) or tensorflow-gpu; also SGVAE_BACKEND
+  --progress <mode>        auto (default: bar on a terminal, lines otherwise), bar, plain, none
+  --log-every <seconds>    interval of plain progress lines (default 30)
+
+Exit status: 0 done, 1 failed, 2 bad usage or params, 130/143 interrupted by
+SIGINT/SIGTERM after writing a checkpoint (run the same command to resume).`;
+
+const BACKEND_PACKAGES: Record<string, string> = {
+  tensorflow: '@tensorflow/tfjs-node',
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+};
+
+function codeVersion(): string {
+  const pkg = '@sgvae/train@0.1.0';
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'packages'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return `${pkg} git ${sha}${dirty === '' ? '' : '+dirty'}`;
+  } catch {
+    return `${pkg} (no git)`;
+  }
+}
+
+function progressFor(mode: string, everySeconds: number): ProgressReporter {
+  switch (mode) {
+    case 'auto':
+      return autoProgress(process.stderr, process.env, everySeconds);
+    case 'bar':
+      return terminalProgress(process.stderr);
+    case 'plain':
+      return plainProgress((line) => process.stderr.write(line + '\n'), everySeconds);
+    case 'none':
+      return silentProgress;
+    default:
+      throw new TrainCliUsageError(`--progress must be auto, bar, plain or none, got "${mode}"`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'defaults') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { profile: { type: 'string', default: 'default' }, markdown: { type: 'boolean', default: false } },
+    });
+    const schema = positionals[0] === 'vae' ? VAE_SCHEMA : positionals[0] === 'judge' ? JUDGE_SCHEMA : undefined;
+    if (schema === undefined) throw new TrainCliUsageError('`defaults` needs a stage: vae or judge');
+    if (!(PROFILES as readonly string[]).includes(values.profile)) {
+      throw new TrainCliUsageError(`--profile must be one of ${PROFILES.join(', ')}`);
+    }
+    process.stdout.write(
+      values.markdown ? describeSchema(schema) + '\n' : JSON.stringify(defaultsFor(schema, values.profile as Profile), null, 2) + '\n',
+    );
+    return 0;
+  }
+  if (command !== 'vae' && command !== 'judge') {
+    throw new TrainCliUsageError(`unknown command "${command}"; use vae, judge or defaults`);
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: false,
+    options: {
+      params: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      'checkpoint-dir': { type: 'string' },
+      restart: { type: 'boolean', default: false },
+      backend: { type: 'string' },
+      progress: { type: 'string', default: 'auto' },
+      'log-every': { type: 'string', default: '30' },
+    },
+  });
+  void positionals;
+  for (const required of ['params', 'data', 'out'] as const) {
+    if (values[required] === undefined) throw new TrainCliUsageError(`missing --${required}`);
+  }
+  const logEvery = Number(values['log-every']);
+  if (!(logEvery > 0)) throw new TrainCliUsageError(`--log-every must be a positive number of seconds`);
+  const paramsFile = resolve(values.params!);
+  const raw = await readParamsFile(paramsFile);
+  const outDir = resolve(values.out!);
+  // The stage modules pull in the models and TensorFlow; `defaults` and usage errors do without.
+  const [{ runVaeStage }, { runJudgeStage }, { defaultCheckpointDir }] = await Promise.all([
+    import('./stage/vae-stage.ts'),
+    import('./stage/judge-stage.ts'),
+    import('./stage/stage-common.ts'),
+  ]);
+  const checkpointDir = resolve(values['checkpoint-dir'] ?? defaultCheckpointDir(outDir));
+
+  const choice = resolveBackendName(values.backend, process.env);
+  await useBackend(choice.name, { purpose: 'train' });
+  const tfnode = createRequire(import.meta.url)(BACKEND_PACKAGES[choice.name]) as {
+    node: { summaryFileWriter(logdir: string): { scalar(n: string, v: number, s: number): void; flush(): void } };
+  };
+  const scalarWriterFactory: ScalarWriterFactory = (dir) => tfnode.node.summaryFileWriter(dir);
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals === 1) {
+      process.stderr.write(
+        `\n${signal}: finishing the current step and writing a checkpoint to ${checkpointDir} (send ${signal} again to abandon it)\n`,
+      );
+      controller.abort(new Error(signal));
+    } else {
+      process.stderr.write(`${signal} again: abandoned; the last checkpoint in ${checkpointDir} is kept. Re-run the command to resume.\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const quoted = process.argv.slice(1).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  const options = {
+    params: raw,
+    paramsFile,
+    dataDir: resolve(values.data!),
+    outDir,
+    checkpointDir,
+    restart: values.restart,
+    signal: controller.signal,
+    progress: progressFor(values.progress, logEvery),
+    scalarWriterFactory,
+    codeVersion: codeVersion(),
+    backend: choice.name,
+    resumeHint: `Resume with: npx tsx ${quoted.filter((a) => a !== '--restart').join(' ')}`,
+  };
+  try {
+    const result = command === 'vae' ? await runVaeStage(options) : await runJudgeStage(options);
+    process.stdout.write(result.summary + '\n');
+    return 0;
+  } catch (error) {
+    if (error instanceof TrainingInterruptedError) {
+      process.stderr.write(error.message + '\n');
+      return error.reason === 'SIGINT' ? 130 : 143;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof TrainCliUsageError || (error instanceof TypeError && /parseArgs|Unknown option|argument/i.test(error.message))) {
+      process.stderr.write(`error: ${(error as Error).message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof TrainError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exitCode = error.name === 'TrainParamsError' ? 2 : 1;
+    } else {
+      process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

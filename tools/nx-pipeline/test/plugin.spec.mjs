@@ -1,0 +1,471 @@
+// @ts-check
+// Unit tests of the plugin: build the project graph of fixture pipelines by
+// calling createNodesV2's function directly, and check every validation error.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PARAMS_YAML, PIPELINE_YAML, REPO_ROOT, makeWorkspace, removeWorkspace, writeFiles } from './fixture-workspace.mjs';
+
+/** @type {string} */
+let root;
+/** @type {any} */
+let plugin;
+
+beforeAll(() => {
+  root = makeWorkspace();
+  // The copy inside the fixture, so the runner path it computes is inside the workspace.
+  plugin = createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/index.js'));
+});
+afterAll(() => removeWorkspace(root));
+
+/**
+ * Runs the plugin on one pipeline file.
+ * @param {string} file workspace-relative
+ * @param {object} [options]
+ */
+async function nodesOf(file, options = {}) {
+  const [pattern, fn] = plugin.createNodesV2;
+  expect(pattern).toBe('pipelines/*.yaml');
+  const results = await fn([file], options, { workspaceRoot: root, nxJsonConfiguration: {} });
+  expect(results).toHaveLength(1);
+  expect(results[0][0]).toBe(file);
+  return results[0][1].projects;
+}
+
+/**
+ * The error the plugin raises for a pipeline text (written as pipelines/<name>.yaml).
+ * @param {string} yaml
+ * @param {{name?: string, params?: string, files?: Record<string, string>}} [opts]
+ * @returns {Promise<any>}
+ */
+async function errorOf(yaml, opts = {}) {
+  const name = opts.name ?? 'bad';
+  writeFiles(root, {
+    [`pipelines/${name}.yaml`]: yaml,
+    'pipelines/params/bad.yaml': opts.params ?? PARAMS_YAML,
+    ...opts.files,
+  });
+  try {
+    await plugin.createNodesV2[1]([`pipelines/${name}.yaml`], {}, { workspaceRoot: root, nxJsonConfiguration: {} });
+  } catch (aggregate) {
+    // Nx reports errors per pipeline file; each carries the typed error.
+    const e = /** @type {any} */ (aggregate);
+    expect(e.name).toBe('AggregateCreateNodesError');
+    expect(e.errors[0][0]).toBe(`pipelines/${name}.yaml`);
+    return e.errors[0][1];
+  } finally {
+    fs.rmSync(path.join(root, `pipelines/${name}.yaml`), { force: true });
+  }
+  throw new Error('expected the plugin to reject the pipeline');
+}
+
+/** A valid single-stage pipeline with one part replaced. */
+const stage = (/** @type {string} */ body) => `params: params/bad.yaml
+stages:
+  prepare:
+    package: alpha
+    cmd: [node, packages/alpha/src/prepare.mjs, "\${params}", "\${outs.data}", "\${stage}"]
+    params: [prepare]
+    outs:
+      data: prepare/data
+${body}`;
+
+describe('project graph of a pipeline', () => {
+  it('gives one project per stage, matrix stages expanded, and an aggregate project', async () => {
+    const projects = await nodesOf('pipelines/pipeline.yaml');
+    const names = Object.values(projects).map((/** @type {any} */ p) => p.name);
+    expect(names).toEqual(['pipeline--prepare', 'pipeline--train@m1', 'pipeline--train@m2', 'pipeline--report', 'pipeline']);
+    expect(Object.keys(projects)).toEqual([
+      'pipelines/pipeline/prepare',
+      'pipelines/pipeline/train@m1',
+      'pipelines/pipeline/train@m2',
+      'pipelines/pipeline/report',
+      'pipelines/pipeline',
+    ]);
+    expect(projects['pipelines/pipeline'].targets.all).toEqual({
+      executor: 'nx:noop',
+      cache: false,
+      inputs: [],
+      dependsOn: [{ projects: ['pipeline--prepare', 'pipeline--train@m1', 'pipeline--train@m2', 'pipeline--report'], target: 'run' }],
+      metadata: { description: 'Runs every stage of pipelines/pipeline.yaml', technologies: ['nx-pipeline'] },
+    });
+  });
+
+  it('hashes a stage against its package closure, its own params, upstream outputs, the backend and its npm packages', async () => {
+    const projects = await nodesOf('pipelines/pipeline.yaml');
+    const train = projects['pipelines/pipeline/train@m1'];
+    expect(train.implicitDependencies).toEqual(['beta', 'pipeline--prepare']);
+    const run = train.targets.run;
+    expect(run.cache).toBe(true);
+    expect(run.dependsOn).toEqual([{ projects: ['pipeline--prepare'], target: 'run' }]);
+    expect(run.outputs).toEqual(['{workspaceRoot}/artifacts/pipeline/models/m1']);
+    expect(run.inputs).toEqual([
+      // beta imports @fx/alpha, so alpha's production files count too.
+      { input: 'production', projects: ['alpha', 'beta'] },
+      { fileset: '{workspaceRoot}/tools/nx-pipeline/*.js' },
+      { fileset: '{workspaceRoot}/tools/nx-pipeline/*.mjs' },
+      { fileset: '{workspaceRoot}/tools/nx-pipeline/lib/**/*.js' },
+      { fileset: '{workspaceRoot}/tools/package.json' },
+      { fileset: '{workspaceRoot}/artifacts/pipeline/prepare/data', includeIgnored: true },
+      { env: 'SGVAE_BACKEND' },
+      // yaml from alpha's sources and the runner; execa from the runner; the
+      // type-only import of beta and vitest of alpha's test helper are left out.
+      { externalDependencies: ['execa', 'yaml'] },
+    ]);
+    expect(run.options.command).toMatch(
+      /^node tools\/nx-pipeline\/run-stage\.mjs --pipeline pipeline --stage train@m1 --fingerprint [0-9a-f]{16} --artifacts-dir artifacts$/,
+    );
+    expect(run.options.forwardAllArgs).toBe(false);
+    expect(run.options.stage).toEqual({
+      package: 'beta',
+      cmd: [
+        'node',
+        'packages/beta/src/train.mjs',
+        '${stage}',
+        'm1',
+        '${value.train.m1.lr}',
+        '${deps.prepare.data}',
+        '${outs.model}',
+      ],
+      // Only the declared keys: train.m2 and unused are not here.
+      params: { train: { common: { batch: 10 }, m1: { lr: 0.1 } } },
+      deps: { 'prepare.data': ['artifacts/pipeline/prepare/data'] },
+      files: [],
+      outs: { model: 'artifacts/pipeline/models/m1' },
+      metrics: {},
+      plots: {},
+    });
+  });
+
+  it('expands `stage@*` to every matrix combination and records metrics', async () => {
+    const projects = await nodesOf('pipelines/pipeline.yaml');
+    const report = projects['pipelines/pipeline/report'];
+    expect(report.targets.run.dependsOn).toEqual([{ projects: ['pipeline--train@m1', 'pipeline--train@m2'], target: 'run' }]);
+    expect(report.targets.run.inputs.filter((/** @type {any} */ i) => i.includeIgnored)).toEqual([
+      { fileset: '{workspaceRoot}/artifacts/pipeline/models/m1', includeIgnored: true },
+      { fileset: '{workspaceRoot}/artifacts/pipeline/models/m2', includeIgnored: true },
+    ]);
+    expect(report.targets.run.inputs[0]).toEqual({ input: 'production', projects: ['gamma'] });
+    expect(report.targets.run.outputs).toEqual(['{workspaceRoot}/artifacts/pipeline/report/score.json']);
+    expect(report.metadata.pipeline.metrics).toEqual({ score: 'artifacts/pipeline/report/score.json' });
+    expect(report.targets.run.inputs.at(-1)).toEqual({ externalDependencies: ['execa', 'yaml'] });
+  });
+
+  it('matches the snapshot', async () => {
+    expect(await nodesOf('pipelines/pipeline.yaml')).toMatchSnapshot();
+  });
+
+  it('puts only the stage\'s own params into its configuration', async () => {
+    const before = await nodesOf('pipelines/pipeline.yaml');
+    const params = path.join(root, 'pipelines/params/default.yaml');
+    const original = fs.readFileSync(params, 'utf8');
+    try {
+      fs.writeFileSync(params, original.replace('m2: {lr: 0.2}', 'm2: {lr: 0.3}').replace('x: 1', 'x: 2'));
+      const after = await nodesOf('pipelines/pipeline.yaml');
+      const changed = Object.keys(before).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+      expect(changed).toEqual(['pipelines/pipeline/train@m2']);
+    } finally {
+      fs.writeFileSync(params, original);
+    }
+  });
+
+  it('is unaffected by the order of keys in the params file', async () => {
+    const before = await nodesOf('pipelines/pipeline.yaml');
+    const params = path.join(root, 'pipelines/params/default.yaml');
+    const original = fs.readFileSync(params, 'utf8');
+    try {
+      fs.writeFileSync(params, original.replace('  size: 3\n  seed: 1\n', '  seed: 1\n  size: 3\n'));
+      expect(await nodesOf('pipelines/pipeline.yaml')).toEqual(before);
+    } finally {
+      fs.writeFileSync(params, original);
+    }
+  });
+
+  it('hashes tsconfig files for tsx commands and declared files, and honours the options', async () => {
+    writeFiles(root, {
+      'pipelines/opts.yaml': `stages:
+  check:
+    package: gamma
+    cmd: [tsx, packages/gamma/src/check.ts, "\${deps.shared/table.csv}"]
+    deps: [./shared/table.csv]
+    npm: [execa]
+    plots:
+      curve: plots/curve.csv
+`,
+    });
+    try {
+      const projects = await nodesOf('pipelines/opts.yaml', {
+        targetName: 'stage',
+        allTargetName: 'everything',
+        artifactsDir: 'out',
+        env: ['A', 'B'],
+        externalDependencies: ['yaml', 'not-installed'],
+        inputs: [{ runtime: 'node --version' }],
+      });
+      const t = projects['pipelines/opts/check'].targets.stage;
+      expect(t.inputs).toEqual([
+        { input: 'production', projects: ['gamma'] },
+        { fileset: '{workspaceRoot}/tools/nx-pipeline/*.js' },
+        { fileset: '{workspaceRoot}/tools/nx-pipeline/*.mjs' },
+        { fileset: '{workspaceRoot}/tools/nx-pipeline/lib/**/*.js' },
+        { fileset: '{workspaceRoot}/tools/package.json' },
+        { fileset: '{workspaceRoot}/tsconfig.json' },
+        { fileset: '{workspaceRoot}/tsconfig.base.json' },
+        { fileset: '{workspaceRoot}/shared/table.csv', includeIgnored: true },
+        { env: 'A' },
+        { env: 'B' },
+        // tsx from the command; a package missing from the lockfile is dropped (Nx would refuse the task).
+        { externalDependencies: ['execa', 'tsx', 'yaml'] },
+        { runtime: 'node --version' },
+      ]);
+      expect(t.outputs).toEqual(['{workspaceRoot}/out/opts/plots/curve.csv']);
+      expect(projects['pipelines/opts'].targets.everything.dependsOn).toEqual([{ projects: ['opts--check'], target: 'stage' }]);
+    } finally {
+      fs.rmSync(path.join(root, 'pipelines/opts.yaml'));
+    }
+  });
+
+  it('resolves the shipped pipelines of the repository: the data stage in each profile', async () => {
+    const real = createRequire(import.meta.url)(path.join(REPO_ROOT, 'tools/nx-pipeline/index.js'));
+    const files = ['pipelines/pipeline.yaml', 'pipelines/smoke.yaml', 'pipelines/paper.yaml'];
+    const results = await real.createNodesV2[1](files, {}, { workspaceRoot: REPO_ROOT, nxJsonConfiguration: {} });
+    /** @type {Record<string, any>} */
+    const byName = {};
+    for (const [, r] of results) for (const p of Object.values(r.projects)) byName[/** @type {any} */ (p).name] = p;
+    for (const p of ['pipeline', 'smoke', 'paper']) {
+      const run = byName[`${p}--build-datasets`].targets.run;
+      expect(run.options.stage.package).toBe('data');
+      expect(run.options.stage.cmd.slice(0, 2)).toEqual(['tsx', 'packages/data/src/cli.ts']);
+      expect(run.outputs).toEqual([`{workspaceRoot}/artifacts/${p}/datasets`]);
+      expect(run.inputs[0]).toEqual({ input: 'production', projects: ['data'] });
+      expect(byName[p].targets.all.dependsOn[0].projects).toContain(`${p}--build-datasets`);
+    }
+    const total = (/** @type {string} */ p) => byName[`${p}--build-datasets`].targets.run.options.stage.params.data.subset.total;
+    expect(total('smoke')).toBeLessThan(5000);
+    expect(total('paper')).toBe(35000);
+  });
+  it('accepts the example of pipelines/README.md', async () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'pipelines/README.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(example).toContain('stages:');
+    /** @type {Record<string, string>} */
+    const pkgs = {};
+    for (const name of ['data', 'train', 'eval']) {
+      pkgs[`packages/${name}/package.json`] = JSON.stringify({ name: `@readme/${name}`, version: '0.0.0' });
+      pkgs[`packages/${name}/project.json`] = JSON.stringify({ name, targets: {} });
+    }
+    writeFiles(root, {
+      ...pkgs,
+      'pipelines/readme.yaml': example.replace('params/default.yaml', 'params/readme.yaml'),
+      'pipelines/params/readme.yaml': 'data: {seed: 1}\ntrain:\n  common: {epochs: 1}\n  sgvae: {beta: 0.1}\n  svae: {beta: 0.1}\n',
+    });
+    try {
+      const projects = await nodesOf('pipelines/readme.yaml');
+      expect(Object.values(projects).map((/** @type {any} */ p) => p.name)).toEqual([
+        'readme--build-datasets',
+        'readme--train@sgvae-0.1',
+        'readme--train@sgvae-1',
+        'readme--train@svae-0.1',
+        'readme--train@svae-1',
+        'readme--report',
+        'readme',
+      ]);
+      expect(projects['pipelines/readme/train@svae-1'].targets.run.options.stage.params).toEqual({
+        train: { common: { epochs: 1 }, svae: { beta: 0.1 } },
+      });
+      expect(projects['pipelines/readme/report'].targets.run.dependsOn[0].projects).toHaveLength(4);
+    } finally {
+      for (const name of ['data', 'train', 'eval']) fs.rmSync(path.join(root, 'packages', name), { recursive: true });
+      fs.rmSync(path.join(root, 'pipelines/readme.yaml'));
+    }
+  });
+});
+
+describe('validation errors (one per kind)', () => {
+  it('malformed YAML', async () => {
+    const e = await errorOf('stages:\n  a: [unclosed\n');
+    expect(e).toBeInstanceOf(plugin.errors.PipelineYamlError);
+    expect(e.message).toMatch(/^pipelines\/bad\.yaml:\d+: is not valid YAML/);
+  });
+
+  it('an unquoted placeholder inside [...] gets a hint', async () => {
+    const e = await errorOf('stages:\n  a:\n    package: alpha\n    cmd: [node, x.js, ${outs.x}]\n');
+    expect(e).toBeInstanceOf(plugin.errors.PipelineYamlError);
+    expect(e.message).toContain('must be quoted (`"${outs.datasets}"`)');
+  });
+
+  it('unknown key, with a suggestion', async () => {
+    const e = await errorOf(stage('    dpes: [x.y]\n'));
+    expect(e).toBeInstanceOf(plugin.errors.UnknownKeyError);
+    expect(e.message).toBe(
+      'pipelines/bad.yaml:9: stage `prepare` has an unknown key `dpes` (did you mean `deps`?); allowed keys are `desc`, `package`, `cmd`, `params`, `deps`, `outs`, `metrics`, `plots`, `matrix`, `npm`',
+    );
+    const top = await errorOf('param: params/bad.yaml\nstages:\n  a: {package: alpha, cmd: [node]}\n');
+    expect(top.message).toContain('unknown key `param` at the top level (did you mean `params`?)');
+  });
+
+  it('a value of the wrong type', async () => {
+    const e = await errorOf('stages:\n  a:\n    package: alpha\n    cmd: node x.js\n');
+    expect(e).toBeInstanceOf(plugin.errors.PipelineSchemaError);
+    expect(e.message).toContain('stage `a` `cmd` must be a list');
+  });
+
+  it('a stage written twice', async () => {
+    const e = await errorOf(stage('  prepare:\n    package: alpha\n    cmd: [node]\n'));
+    expect(e).toBeInstanceOf(plugin.errors.DuplicateStageError);
+    expect(e.message).toBe('pipelines/bad.yaml:9: stage `prepare` is defined twice; rename one of the two stages');
+  });
+
+  it('duplicate names after matrix expansion', async () => {
+    const e = await errorOf(
+      stage('  t:\n    matrix: {a: [x-y, x], b: [z, y-z]}\n    package: alpha\n    cmd: [node]\n'),
+    );
+    expect(e).toBeInstanceOf(plugin.errors.DuplicateStageError);
+    expect(e.message).toContain('stage `t@x-y-z` is defined twice (first at line 9, produced by `matrix`)');
+  });
+
+  it('unknown package', async () => {
+    const e = await errorOf('stages:\n  a:\n    package: alpah\n    cmd: [node]\n');
+    expect(e).toBeInstanceOf(plugin.errors.UnknownPackageError);
+    expect(e.message).toContain('names the package `alpah`, which is not a workspace package (did you mean `alpha`?); use one of');
+  });
+
+  it('unknown stage reference', async () => {
+    const e = await errorOf(stage('  train:\n    package: beta\n    cmd: [node]\n    deps: [prepaer.data]\n'));
+    expect(e).toBeInstanceOf(plugin.errors.UnknownStageError);
+    expect(e.message).toContain('stage `train` reads `prepaer.data` but there is no stage `prepaer` (did you mean `prepare`?)');
+  });
+
+  it('unknown output reference', async () => {
+    const e = await errorOf(stage('  train-sgvae:\n    package: beta\n    cmd: [node]\n    deps: [prepare.rotated]\n'));
+    expect(e).toBeInstanceOf(plugin.errors.UnknownOutputError);
+    expect(e.message).toBe(
+      'pipelines/bad.yaml:9: stage `train-sgvae` reads `prepare.rotated` but no stage writes it; add `rotated` to the outs of `prepare` (it has `data`)',
+    );
+  });
+
+  it('a dependency cycle', async () => {
+    const e = await errorOf(
+      'stages:\n  a:\n    package: alpha\n    cmd: [node]\n    deps: [b.o]\n    outs: {o: a}\n  b:\n    package: alpha\n    cmd: [node]\n    deps: [a.o]\n    outs: {o: b}\n',
+    );
+    expect(e).toBeInstanceOf(plugin.errors.PipelineCycleError);
+    expect(e.message).toContain('is part of a dependency cycle: `a` -> `b` -> `a`; remove one of these `deps`');
+  });
+
+  it('a param missing from the params file', async () => {
+    const e = await errorOf(stage('  train:\n    package: beta\n    cmd: [node]\n    params: [train.sgvae.beta]\n'));
+    expect(e).toBeInstanceOf(plugin.errors.MissingParamError);
+    expect(e.message).toBe(
+      'pipelines/bad.yaml:9: stage `train` reads param `train.sgvae.beta` but pipelines/params/bad.yaml has no `train.sgvae`; add `train.sgvae` to pipelines/params/bad.yaml or remove `train.sgvae.beta` from the stage\'s `params`',
+    );
+  });
+
+  it('a missing or malformed params file', async () => {
+    const missing = await errorOf(stage('').replace('params/bad.yaml', 'params/nope.yaml'));
+    expect(missing).toBeInstanceOf(plugin.errors.ParamsFileError);
+    expect(missing.message).toContain('names the params file `pipelines/params/nope.yaml`, which cannot be read');
+    const malformed = await errorOf(stage(''), { params: 'prepare: [\n' });
+    expect(malformed).toBeInstanceOf(plugin.errors.ParamsFileError);
+    expect(malformed.message).toMatch(/^pipelines\/params\/bad\.yaml:\d+: is not valid YAML/);
+  });
+
+  it('an output outside the workspace', async () => {
+    const abs = await errorOf(stage('').replace('data: prepare/data', 'data: /etc/data'));
+    expect(abs).toBeInstanceOf(plugin.errors.OutputPathError);
+    expect(abs.message).toContain('writes `outs.data` to `/etc/data`, which is outside the workspace');
+    const up = await errorOf(stage('').replace('data: prepare/data', 'data: ../../../data'));
+    expect(up).toBeInstanceOf(plugin.errors.OutputPathError);
+    expect(up.message).toContain('which is outside the workspace');
+    const sibling = await errorOf(stage('').replace('data: prepare/data', 'data: ../smoke/data'));
+    expect(sibling).toBeInstanceOf(plugin.errors.OutputPathError);
+    expect(sibling.message).toContain("outside the pipeline's artifact folder artifacts/bad/");
+  });
+
+  it('an output shared by two stages, or nested in another', async () => {
+    const same = await errorOf(stage('  b:\n    package: alpha\n    cmd: [node]\n    outs: {copy: prepare/data}\n'));
+    expect(same).toBeInstanceOf(plugin.errors.OutputConflictError);
+    expect(same.message).toBe(
+      'pipelines/bad.yaml:9: stage `b` writes `copy` to artifacts/bad/prepare/data, which is also `data` of stage `prepare` (artifacts/bad/prepare/data); give every output its own path; no output may lie inside another',
+    );
+    const nested = await errorOf(stage('  b:\n    package: alpha\n    cmd: [node]\n    outs: {part: prepare/data/part}\n'));
+    expect(nested).toBeInstanceOf(plugin.errors.OutputConflictError);
+    expect(nested.message).toContain('which overlaps `data` of stage `prepare`');
+  });
+
+  it('a placeholder the stage cannot fill', async () => {
+    const cases = [
+      ['${outs.date}', 'has no output `date` (did you mean `data`?)'],
+      ['${params.train}', 'does not declare the param `train`'],
+      ['${deps.prepare.data}', '`prepare.data` is not in its `deps`'],
+      ['${item.model}', 'has no `matrix`'],
+      ['${out.data}', 'unknown placeholder `${out.data}`'],
+      ['${value.prepare}', '`prepare` is a mapping'],
+    ];
+    for (const [placeholder, message] of cases) {
+      const e = await errorOf(stage('').replace('"${stage}"', `"${placeholder}"`));
+      expect(e).toBeInstanceOf(plugin.errors.PlaceholderError);
+      expect(e.message).toContain(message);
+    }
+  });
+
+  it('a script outside every input of the stage', async () => {
+    const e = await errorOf(stage('').replace('packages/alpha/src/prepare.mjs', 'scripts/prepare.mjs'));
+    expect(e).toBeInstanceOf(plugin.errors.UntrackedScriptError);
+    expect(e.message).toContain('move it into packages/alpha or list it in `deps` as `./scripts/prepare.mjs`');
+  });
+
+  it('names that cannot be used', async () => {
+    const badPipeline = await errorOf(stage(''), { name: 'a--b' });
+    expect(badPipeline).toBeInstanceOf(plugin.errors.PipelineSchemaError);
+    expect(badPipeline.message).toContain('pipeline name `a--b`');
+    const badStage = await errorOf('stages:\n  "a b":\n    package: alpha\n    cmd: [node]\n');
+    expect(badStage.message).toContain('stage name `a b` is not allowed');
+  });
+
+  it('bad plugin options', async () => {
+    await expect(plugin.createNodesV2[1](['pipelines/pipeline.yaml'], { artifactDir: 'x' }, { workspaceRoot: root })).rejects.toThrow(
+      'the nx-pipeline plugin has no option `artifactDir` (did you mean `artifactsDir`?)',
+    );
+    await expect(plugin.createNodesV2[1](['pipelines/pipeline.yaml'], { artifactsDir: '../out' }, { workspaceRoot: root })).rejects.toThrow(
+      'option `artifactsDir` must be a workspace-relative folder',
+    );
+    // The repository's copy of the plugin serving the fixture: the runner would be outside it.
+    const outside = createRequire(import.meta.url)(path.join(REPO_ROOT, 'tools/nx-pipeline/index.js'));
+    const e = await outside.createNodesV2[1](['pipelines/pipeline.yaml'], {}, { workspaceRoot: root }).catch((/** @type {any} */ err) => err.errors[0][1]);
+    expect(e).toBeInstanceOf(outside.errors.PipelineSchemaError);
+    expect(e.message).toContain('outside the workspace');
+  });
+});
+
+describe('pieces', () => {
+  it('substitutes placeholders into an argument array', () => {
+    const { expandCommand } = plugin.placeholders ?? createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/lib/placeholders.js'));
+    const argv = expandCommand(
+      ['tool', '--p', '${params}', '--d', '${params.data}', '--seed=${value.data.seed}', '${deps.t@*.m}', 'x-${stage}-${pipeline}', '${artifacts}'],
+      {
+        file: 'f',
+        line: 1,
+        stage: 's',
+        pipeline: 'p',
+        artifacts: 'artifacts/p',
+        paramKeys: ['data'],
+        params: { data: { seed: 7 } },
+        outputs: {},
+        deps: { 't@*.m': ['a/1', 'a/2'] },
+      },
+      () => '/tmp/params.json',
+      (/** @type {string} */ key) => `/tmp/params.${key}.json`,
+    );
+    expect(argv).toEqual(['tool', '--p', '/tmp/params.json', '--d', '/tmp/params.data.json', '--seed=7', 'a/1', 'a/2', 'x-s-p', 'artifacts/p']);
+  });
+
+  it('schema.json describes the keys the loader accepts', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'pipelines/schema.json'), 'utf8'));
+    const { TOP_KEYS, STAGE_KEYS } = createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/lib/load.js'));
+    expect(Object.keys(schema.properties).sort()).toEqual([...TOP_KEYS].sort());
+    expect(Object.keys(schema.$defs.stage.properties).sort()).toEqual([...STAGE_KEYS].sort());
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.$defs.stage.additionalProperties).toBe(false);
+  });
+});
