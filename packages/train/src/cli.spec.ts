@@ -61,14 +61,14 @@ describe('train CLI', () => {
   });
 
   it('stops on SIGTERM with a checkpoint and a resume command, then resumes to the uninterrupted result', async () => {
-    const params = { profile: 'smoke', encoder: 'cnn', epochs: 3, latent: process.env.SGVAE_TEST_LATENT ?? 'vmf' };
+    const params = { profile: 'smoke', encoder: 'cnn', epochs: 2, latent: process.env.SGVAE_TEST_LATENT ?? 'vmf' };
     const paramsFile = join(root, 'params.json');
     await writeFile(paramsFile, JSON.stringify(params));
     const out = join(root, 'svae');
     const args = ['vae', '--params', paramsFile, '--data', join(root, 'data'), '--out', out, '--progress', 'plain', '--log-every', '0.001'];
     let sent = false;
     const first = await cli(args, (text, child) => {
-      if (!sent && /epoch 1\/3 lr/.test(text)) {
+      if (!sent && /epoch 1\/2 lr/.test(text)) {
         sent = true;
         child.kill('SIGTERM');
       }
@@ -78,15 +78,15 @@ describe('train CLI', () => {
     expect(first.code).toBe(143);
     const second = await cli(args);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/^vae cnn .*best epoch \d\/3 .*\(resumed\) \| wrote /);
+    expect(second.stdout).toMatch(/^vae cnn .*best epoch \d\/2 .*\(resumed\) \| wrote /);
 
     const reference = await runVaeStage({ params, dataDir: join(root, 'data'), outDir: join(root, 'ref') });
     const got = rowsOf(await readFile(join(out, 'metrics.jsonl'), 'utf8'));
     const want = rowsOf(await readFile(join(root, 'ref', 'metrics.jsonl'), 'utf8'));
-    expect(got).toHaveLength(3);
+    expect(got).toHaveLength(2);
     got.forEach((row, i) => {
       for (const [k, v] of Object.entries(want[i])) expect(row[k], `epoch ${i + 1} ${k}`).toBeCloseTo(v, 4);
     });
-    expect(reference.loop.rows).toHaveLength(3);
+    expect(reference.loop.rows).toHaveLength(2);
   });
 });

@@ -48,6 +48,7 @@ export type { LrScheduleOptions } from './optim/lr-schedule.ts';
 export { ImageBatches, epochPermutation, identityOrder, subsetImages } from './batching/image-batches.ts';
 export type { ImageSet, Batch, BatchAugment } from './batching/image-batches.ts';
 export { withSeededRandom, seedFor } from './random/seeded-random.ts';
+export { installFastGradients } from './speed/fast-gradients.ts';
 
 // Checkpoints and model folders
 export { writeCheckpoint, readLatestCheckpoint, LATEST } from './checkpoint/checkpoint-store.ts';

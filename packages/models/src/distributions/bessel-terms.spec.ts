@@ -17,7 +17,7 @@ function kappaGrid(nu: number): number[] {
   return grid.map(Math.fround);
 }
 
-const ORDERS = [0, 0.5, 1, 2, 4, 4.5, 9.5, 15.5, 16, 17, 31, 49, 63, 99.5, 100];
+const ORDERS = [0, 0.5, 1, 2, 4, 4.5, 9.5, 15.5, 16, 17, 31, 49, 63, 99.5, 100, 300, 1000];
 const QUANTITIES = ['logIve', 'log0F1', 'ratio', 'ratioComplement', 'kappaRatioDerivative'] as const;
 
 describe('besselTerms (float32) against the float64 series reference', () => {
@@ -26,7 +26,7 @@ describe('besselTerms (float32) against the float64 series reference', () => {
   // log I_nu crosses zero (e.g. nu = 16 at kappa ~ 12), where a relative error is meaningless;
   // there the error is bounded by its conditioning: |err| <= 1e-6 max(|log I|, kappa R + nu), where
   // kappa R + nu = d log I / d log kappa is what one float32 rounding of kappa (or log kappa) costs.
-  it('is within 1e-6 relative for every quantity, nu in [0, 100], kappa in [1e-6, 1e5], and never NaN/Inf', () => {
+  it('is within 1e-6 relative for every quantity, nu in [0, 1000], kappa in [1e-6, 1e5], and never NaN/Inf', () => {
     const worst: Record<string, number> = {};
     for (const nu of ORDERS) {
       const kappas = kappaGrid(nu);
@@ -38,20 +38,17 @@ describe('besselTerms (float32) against the float64 series reference', () => {
       kappas.forEach((kappa, i) => {
         const ref = besselReference(nu, kappa);
         const at = `nu=${nu} kappa=${kappa}`;
-        for (const name of QUANTITIES) {
-          const value = values[name][i];
-          expect(Number.isFinite(value), `${name} ${at}`).toBe(true);
-          const err = Math.abs(value - ref[name]) / Math.abs(ref[name]);
+        const record = (name: string, err: number) => {
+          // NaN compares false, so it is caught here too.
+          if (!(err < 1e-6)) throw new Error(`${name} at ${at}: error ${err}`);
           worst[name] = Math.max(worst[name] ?? 0, err);
-          expect(err, `${name} ${at}`).toBeLessThan(1e-6);
-        }
-        const logI = values.logI[i];
-        expect(Number.isFinite(logI), `logI ${at}`).toBe(true);
+        };
+        for (const name of QUANTITIES) record(name, Math.abs(values[name][i] - ref[name]) / Math.abs(ref[name]));
         const scale = Math.max(Math.abs(ref.logI), kappa * ref.ratio + nu);
-        worst.logIScaled = Math.max(worst.logIScaled ?? 0, Math.abs(logI - ref.logI) / scale);
-        expect(Math.abs(logI - ref.logI), `logI ${at}`).toBeLessThan(1e-6 * scale);
+        record('logI (of its scale)', Math.abs(values.logI[i] - ref.logI) / scale);
       });
     }
+    for (const err of Object.values(worst)) expect(err).toBeLessThan(1e-6);
     // Keep the measured accuracy visible in the test log.
     console.info('besselTerms worst relative errors:', Object.entries(worst).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', '));
   });

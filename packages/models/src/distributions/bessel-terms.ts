@@ -7,10 +7,11 @@
 //
 // * S < 16 (only possible for nu < 16): the power series. All terms are
 //   positive, so nothing cancels; terms come from a cumulative product of
-//   their ratios (one cumprod over a [n, 2, J] block), never from j*log(x) with
-//   big log-gamma constants (that costs ~1e-5 of absolute accuracy in float32).
-//   R = (2/kappa) E[j] under the term weights, and dR/dkappa comes from the
-//   product formula for I_nu^2 as a second positive series (see `kappaRatioDerivative`).
+//   their ratios (one cumprod over a [n, 2, J] block), not from j log(x) plus
+//   log-gamma constants (constants of size ~150 carry ~1e-5 of rounding in
+//   float32). R = (2/kappa) E[j] under the term weights; dR/dkappa comes from
+//   the product formula for I_nu^2 as a second positive series (derivation in
+//   bessel-reference.ts), and 1 - R from the Riccati equation of R.
 // * S >= 16: the uniform asymptotic (Debye) expansion with 8 correction terms
 //   (first omitted term < 3.5e-10, see debye-polynomials.ts). Every quantity is
 //   written so that no two large terms cancel: S - kappa = nu^2/(S + kappa),
@@ -33,7 +34,7 @@ export const DEBYE_TERMS = 8;
 const DEBYE_POWERS = 3 * DEBYE_TERMS;
 /** Series terms are kept until they are this small relative to the sum (float32 sees 6e-8). */
 const SERIES_TAIL = 1e-10;
-/** Orders above this are refused: the Debye coefficients are stored in float32 (nu^{2i} up to nu^16). */
+/** Orders above this are refused: the accuracy tests (bessel-terms.spec.ts) go up to nu = 1000. */
 export const MAX_ORDER = 1000;
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -116,7 +117,7 @@ function buildSeriesPlan(nu: number): SeriesPlan | null {
     (x * (2 * nu + 2 * j) * (2 * nu + 2 * j - 1)) / (j * (nu + j) * (nu + j + 1) * (2 * nu + j + 1));
   const length = Math.max(
     lengthFor(f0Ratio, () => 1),
-    lengthFor(f0Ratio, (j) => Math.max(j, 1)),
+    lengthFor(f0Ratio, (j) => j),
     lengthFor(productRatio, () => 1),
   );
   const ratioCoefficients = new Float32Array(2 * length);

@@ -23,5 +23,5 @@ export { vmfShiftedLogNormalizer } from './vmf-log-normalizer.ts';
 export { logGamma } from './log-gamma.ts';
 export { besselOrder, checkAmbientDim, logSphereArea } from './sphere.ts';
 export { sampleVmfCosine } from './vmf-cosine-sampler.ts';
-export type { CosineSample, CosineSamplerOptions } from './vmf-cosine-sampler.ts';
-export { farPoleSign, reflectPoleOntoMu } from './householder.ts';
+export type { CosineSamplerOptions } from './vmf-cosine-sampler.ts';
+export { farPoleSign, placeAroundMu } from './householder.ts';

@@ -4,11 +4,12 @@ import { besselReference, relativeError } from './bessel-reference.ts';
 import { klVmfUniform } from './kl-vmf-uniform.ts';
 import { VMF_TABLE } from './reference-tables.ts';
 import { logSphereArea } from './sphere.ts';
+import { tidyValues } from './tidy-values.ts';
 
 const f32 = Math.fround;
 
 function klAndSlope(kappas: number[], m: number): { kl: Float32Array; slope: Float32Array } {
-  return tf.tidy(() => {
+  return tidyValues(() => {
     const k = tf.tensor1d(kappas);
     return {
       kl: klVmfUniform(k, m).dataSync() as Float32Array,

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { besselReference, relativeError } from './bessel-reference.ts';
 import { logBesselI, logBesselIve } from './log-bessel-i.ts';
 import { IVE_DERIVATIVE_TABLE, LOG_BESSEL_I_DERIVATIVE_TABLE, LOG_BESSEL_I_TABLE } from './reference-tables.ts';
+import { tidyValues } from './tidy-values.ts';
 
 const f32 = Math.fround;
 
 function valueAndSlope(op: (k: tf.Tensor) => tf.Tensor, kappas: number[]): { value: Float32Array; slope: Float32Array } {
-  return tf.tidy(() => {
+  return tidyValues(() => {
     const k = tf.tensor1d(kappas);
     const value = op(k).dataSync() as Float32Array;
     const slope = tf.grad((x: tf.Tensor) => tf.sum(op(x)))(k).dataSync() as Float32Array;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { meanResultantLength } from './bessel-ratio.ts';
 import type { Distribution } from './distribution.ts';
 import { InvalidDistributionArgumentError } from './errors.ts';
-import { farPoleSign, reflectPoleOntoMu } from './householder.ts';
+import { placeAroundMu } from './householder.ts';
 import { HypersphericalUniform } from './hyperspherical-uniform.ts';
 import { klVmfUniform } from './kl-vmf-uniform.ts';
 import { registerKL } from './kl-registry.ts';
@@ -75,14 +75,12 @@ export class VonMisesFisher implements Distribution {
   sample(seed: number): tf.Tensor2D {
     checkSeed(seed);
     return tf.tidy(() => {
-      const { w, sinTheta } = sampleVmfCosine(this.kappa, this.ambientDim, deriveSeed(seed, 0), {
+      const cosine = sampleVmfCosine(this.kappa, this.ambientDim, deriveSeed(seed, 0), {
         proposalsPerSample: this.proposalsPerSample,
       });
       const normal = tf.randomNormal([this.batchSize, this.ambientDim - 1], 0, 1, 'float32', deriveSeed(seed, 1));
-      const tangent = tf.div(normal, tf.maximum(tf.norm(normal, 'euclidean', 1, true), TINY));
-      const sign = farPoleSign(this.mu);
-      const aroundPole = tf.concat([tf.mul(sign, w), tf.mul(sinTheta, tangent)], 1) as tf.Tensor2D;
-      return reflectPoleOntoMu(aroundPole, this.mu, sign);
+      const tangent = tf.div(normal, tf.maximum(tf.norm(normal, 'euclidean', 1, true), TINY)) as tf.Tensor2D;
+      return placeAroundMu(this.mu, cosine, tangent);
     });
   }
 

@@ -14,7 +14,7 @@ import {
   type BaseLayerArgs,
   type LayerKwargs,
 } from './equivariant-layer.ts';
-import { FieldTypeError, GridGeometryError, LayerArgumentError } from './errors.ts';
+import { EquivariantError, FieldTypeError, GridGeometryError, LayerArgumentError } from './errors.ts';
 import {
   channelCount,
   describeFieldType,
@@ -159,7 +159,7 @@ abstract class CyclicConvBase extends EquivariantLayer {
 
   /** The dense [k, k, inChannels, outChannels] filter for the current coefficients. */
   expandedFilter(): tf.Tensor4D {
-    if (this.kernel === null) throw new FieldTypeError(`layer "${this.name}" is not built yet; apply it to an input first`);
+    if (this.kernel === null) throw new EquivariantError(`layer "${this.name}" is not built yet; apply it to an input first`);
     const k = this.kernelSize;
     const n = this.order;
     const fi = this.inType.fields;

@@ -36,5 +36,7 @@ describe('judge ResNets', () => {
     expect(() => resolveJudgeConfig({ stages: [{ blocks: 0, channels: 8, stride: 1 }] })).toThrow(/^judge\.stages\[0\]\.blocks/);
     expect(() => resolveJudgeConfig({ block: 'wide' as 'basic' })).toThrow(/^judge\.block/);
     expect(() => judgePreset('huge' as 'light')).toThrow(/unknown judge preset/);
+    expect(resolveJudgeConfig({ seed: 0 }, 'paper')).toMatchObject({ seed: 0, block: 'bottleneck' });
+    expect(() => resolveJudgeConfig({ seed: -1 })).toThrow(/^judge\.seed/);
   });
 });

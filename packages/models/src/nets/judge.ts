@@ -95,7 +95,13 @@ export function validateJudgeConfig(value: unknown): JudgeConfig {
     throw new NetConfigError('judge.batchNorm.momentum', 'must be a number in [0, 1)');
   }
   if (typeof bn.epsilon !== 'number' || !(bn.epsilon > 0)) throw new NetConfigError('judge.batchNorm.epsilon', 'must be a positive number');
-  const seed = c.seed === null || c.seed === undefined ? null : posInt(c.seed, 'judge.seed');
+  let seed: number | null = null;
+  if (c.seed !== null && c.seed !== undefined) {
+    if (typeof c.seed !== 'number' || !Number.isInteger(c.seed) || c.seed < 0 || c.seed > 2 ** 31 - 1) {
+      throw new NetConfigError('judge.seed', `must be an integer in [0, 2^31 - 1] or null, got ${JSON.stringify(c.seed)}`);
+    }
+    seed = c.seed;
+  }
   return {
     imageSize: posInt(c.imageSize, 'judge.imageSize'),
     channels: posInt(c.channels, 'judge.channels'),

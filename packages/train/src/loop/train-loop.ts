@@ -29,6 +29,7 @@ import { type ScalarWriter, type ScalarWriterFactory, nullScalarWriter } from '.
 import { AdamW, type AdamWOptions } from '../optim/adamw.ts';
 import { type LrScheduleOptions, learningRateAt } from '../optim/lr-schedule.ts';
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
+import { installFastGradients } from '../speed/fast-gradients.ts';
 
 /** What the loop needs to know about a model family. */
 export interface TrainTask {
@@ -152,6 +153,7 @@ export function trainableVariables(models: readonly NamedModel[]): tf.Variable[]
 export async function runTrainingLoop(task: TrainTask, data: LoopData, options: LoopOptions): Promise<LoopResult> {
   const progress = options.progress ?? silentProgress;
   const { batchSize, epochs, seed } = options;
+  installFastGradients();
   const stepsPerEpoch = Math.floor(data.train.set.count / batchSize);
   if (stepsPerEpoch < 1) {
     throw new TrainError(
@@ -178,10 +180,16 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
   let lastCheckpoint: string | undefined;
   let savedAt: string | undefined;
 
-  const restored = options.restart ? undefined : await readLatestCheckpoint<CheckpointMeta>(options.checkpointDir);
+  const restored = options.restart
+    ? undefined
+    : await readLatestCheckpoint<CheckpointMeta>(options.checkpointDir).catch((error: unknown) => {
+        optimizer.dispose();
+        throw error;
+      });
   if (restored !== undefined) {
     const m = restored.meta;
     if (m.label !== task.label) {
+      optimizer.dispose();
       throw new CheckpointError(
         restored.path,
         `holds a ${m.label} run, not a ${task.label} run`,
@@ -193,16 +201,20 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
       const why = finishedPast
         ? `it already trained ${m.epoch} epochs, more than the ${epochs} asked for`
         : `it was made with other params (${describeParamsDiff(m.params, options.params)})`;
+      optimizer.dispose();
       throw new CheckpointError(
         restored.path,
         `cannot resume: ${why}`,
         'Restore the params to resume that run, or re-run with --restart (or delete the folder) to start over.',
       );
     }
-    restoreModelWeights(task.models, restored.blobs.weights, restored.path);
     const opt = decodeTensors(restored.blobs.optimizer);
     try {
+      restoreModelWeights(task.models, restored.blobs.weights, restored.path);
       optimizer.setState({ step: m.optimizerStep, m: opt.get('m') ?? [], v: opt.get('v') ?? [] });
+    } catch (error) {
+      optimizer.dispose();
+      throw error;
     } finally {
       for (const list of opt.values()) tf.dispose(list);
     }

@@ -45,17 +45,25 @@ async function outputWeights(out: string): Promise<number[][]> {
 }
 
 describe('VAE stage', () => {
-  it('lowers the loss, writes a loadable output with its manifest, and is deterministic', async () => {
+  it('lowers the loss, writes a loadable output with its manifest, and leaks no tensors', async () => {
     const scalars: [string, number, number][] = [];
     const writer: ScalarWriter = { scalar: (name, value, step) => void scalars.push([name, value, step]), flush() {} };
+    const counts: number[] = [];
     const outA = fresh();
-    const a = await train(outA, { scalarWriterFactory: () => writer }, { encoder: 'gcnn' });
+    const a = await train(
+      outA,
+      { scalarWriterFactory: () => writer, afterEpoch: () => void counts.push(tf.memory().numTensors) },
+      { encoder: 'gcnn' },
+    );
     const rows = a.loop.rows;
     expect(rows[2].loss).toBeLessThan(rows[0].loss);
     expect(rows[2].valLoss).toBeLessThan(rows[0].valLoss);
     for (const k of ['loss', 'reconstruction', 'kl', LATENT === 'vmf' ? 'kappa' : 'scale', 'gradNorm', 'lr', 'klWeight', 'imagesPerSec']) {
       expect(Number.isFinite(rows[0][k]), k).toBe(true);
     }
+    // tf.memory().numTensors is the same after every epoch: nothing accumulates.
+    expect(counts).toHaveLength(3);
+    expect(new Set(counts).size).toBe(1);
     const manifest = JSON.parse(await readFile(join(outA, 'manifest.json'), 'utf8')) as StageManifest;
     expect(manifest).toMatchObject({ format: 1, kind: 'vae', epochs: 3, codeVersion: 'test', backend: 'tensorflow' });
     expect(manifest.models).toEqual({ encoder: 'encoder/model.json', decoder: 'decoder/model.json' });
@@ -65,11 +73,10 @@ describe('VAE stage', () => {
     expect((manifest.config as { latent: unknown }).latent).toEqual({ family: LATENT, dim: 3 });
     expect(scalars.some(([name, , step]) => name === 'val/loss' && step === 3)).toBe(true);
     expect(a.summary).toMatch(/^vae gcnn C8 .*best epoch \d\/3 .*wrote /);
-
-    const b = await train(fresh(), {}, { encoder: 'gcnn' });
-    expect(noTiming(b.loop.rows)).toEqual(noTiming(rows));
+    expect((await outputWeights(outA)).length).toBeGreaterThan(10);
   });
 
+  // Two independent runs (the reference and the interrupted one) agreeing also shows determinism.
   it('resumes an interrupted run to the same result as an uninterrupted one', async () => {
     const reference = fresh();
     const ref = await train(reference, {}, { encoder: 'cnn', augmentRotation: true });
@@ -98,7 +105,7 @@ describe('VAE stage', () => {
         const [kernel, bias] = last.getWeights();
         last.setWeights([kernel, tf.fill(bias.shape, NaN)]);
       },
-    }).catch((e: unknown) => e);
+    }, { encoder: 'cnn' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteLossError);
     const e = error as NonFiniteLossError;
     expect([e.epoch, e.step]).toEqual([2, 1]);
@@ -107,13 +114,6 @@ describe('VAE stage', () => {
     const saved = await readLatestCheckpoint<{ epoch: number }>(join(`${out}.checkpoint`));
     expect(saved?.meta.epoch).toBe(1);
     expect(e.checkpoint).toBe(saved?.path);
-  });
-
-  it('keeps the number of tensors constant from epoch to epoch', async () => {
-    const counts: number[] = [];
-    await train(fresh(), { afterEpoch: () => void counts.push(tf.memory().numTensors) }, { encoder: 'gcnn' });
-    expect(counts).toHaveLength(3);
-    expect(new Set(counts).size).toBe(1);
   });
 
   it('refuses bad params and mismatched data with messages that say what to fix', async () => {
