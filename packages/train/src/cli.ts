@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveBackendName, useBackend } from '@sgvae/models/backend';
+import { BackendError, BackendUnavailableError, resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { TrainCliUsageError, TrainError, TrainingInterruptedError } from './errors.ts';
 import { autoProgress, plainProgress, silentProgress, terminalProgress, type ProgressReporter } from './observe/progress.ts';
 import type { ScalarWriterFactory } from './observe/tensorboard.ts';
@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'vae' && command !== 'judge') {
     throw new TrainCliUsageError(`unknown command "${command}"; use vae, judge or defaults`);
   }
-  const { values, positionals } = parseArgs({
+  const { values } = parseArgs({
     args: rest,
     allowPositionals: false,
     options: {
@@ -105,7 +105,6 @@ async function main(argv: string[]): Promise<number> {
       'log-every': { type: 'string', default: '30' },
     },
   });
-  void positionals;
   for (const required of ['params', 'data', 'out'] as const) {
     if (values[required] === undefined) throw new TrainCliUsageError(`missing --${required}`);
   }
@@ -115,12 +114,15 @@ async function main(argv: string[]): Promise<number> {
   const raw = await readParamsFile(paramsFile);
   const outDir = resolve(values.out!);
   // The stage modules pull in the models and TensorFlow; `defaults` and usage errors do without.
-  const [{ runVaeStage }, { runJudgeStage }, { defaultCheckpointDir }] = await Promise.all([
+  const [vae, judge, { defaultCheckpointDir }] = await Promise.all([
     import('./stage/vae-stage.ts'),
     import('./stage/judge-stage.ts'),
     import('./stage/stage-common.ts'),
   ]);
   const checkpointDir = resolve(values['checkpoint-dir'] ?? defaultCheckpointDir(outDir));
+  // Bad params are reported before TensorFlow loads (the stage checks them again).
+  if (command === 'vae') vae.vaeNetConfigFor(vae.resolveVaeParams(raw, paramsFile), paramsFile);
+  else judge.judgeConfigFor(judge.resolveJudgeParams(raw, paramsFile), paramsFile);
 
   const choice = resolveBackendName(values.backend, process.env);
   await useBackend(choice.name, { purpose: 'train' });
@@ -162,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
     resumeHint: `Resume with: npx tsx ${quoted.filter((a) => a !== '--restart').join(' ')}`,
   };
   try {
-    const result = command === 'vae' ? await runVaeStage(options) : await runJudgeStage(options);
+    const result = command === 'vae' ? await vae.runVaeStage(options) : await judge.runJudgeStage(options);
     process.stdout.write(result.summary + '\n');
     return 0;
   } catch (error) {
@@ -185,9 +187,10 @@ main(process.argv.slice(2)).then(
     if (error instanceof TrainCliUsageError || (error instanceof TypeError && /parseArgs|Unknown option|argument/i.test(error.message))) {
       process.stderr.write(`error: ${(error as Error).message}\n\n${USAGE}\n`);
       process.exitCode = 2;
-    } else if (error instanceof TrainError) {
+    } else if (error instanceof TrainError || error instanceof BackendError) {
       process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = error.name === 'TrainParamsError' ? 2 : 1;
+      const usage = error.name === 'TrainParamsError' || (error instanceof BackendError && !(error instanceof BackendUnavailableError));
+      process.exitCode = usage ? 2 : 1;
     } else {
       process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;

@@ -7,6 +7,7 @@ import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import { EquivariantLayer, argsFromConfig, isTraining, singleTensor, type BaseLayerArgs, type LayerKwargs } from './equivariant-layer.ts';
 import { LayerArgumentError } from './errors.ts';
+import { fieldBatchNormTraining } from './field-batch-norm-op.ts';
 import { fieldSize, fieldTypeToJson, type FieldType } from './field-type.ts';
 
 export interface GroupBatchNormArgs extends BaseLayerArgs {
@@ -62,18 +63,10 @@ export class GroupBatchNorm extends EquivariantLayer {
       const x = singleTensor(inputs, GroupBatchNorm.className);
       const fields = this.inType.fields;
       const n = fieldSize(this.inType);
-      const axes = x.shape.slice(0, -1).map((_, i) => i);
-      // Reductions over the leading axes of the unsplit tensor, then over the n
-      // channels of each field: far cheaper in TensorFlow than moments of a
-      // rank-5 [..., fields, n] view.
-      const perField = (perChannel: tf.Tensor): tf.Tensor => (n === 1 ? perChannel : tf.mean(tf.reshape(perChannel, [fields, n]), 1));
-      const perChannel = (field: tf.Tensor): tf.Tensor =>
-        n === 1 ? field : tf.reshape(tf.tile(tf.reshape(field, [fields, 1]), [1, n]), [fields * n]);
-      let mean: tf.Tensor;
-      let variance: tf.Tensor;
       if (isTraining(kwargs)) {
-        mean = perField(tf.mean(x, axes));
-        variance = perField(tf.mean(tf.square(tf.sub(x, perChannel(mean))), axes));
+        const gamma = this.gamma === null ? tf.ones([fields]) : this.gamma.read();
+        const beta = this.beta === null ? tf.zeros([fields]) : this.beta.read();
+        const { y, mean, variance } = fieldBatchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, fields, n, this.epsilon);
         const update = (v: LayerVariable, value: tf.Tensor): void => {
           tf.tidy(() => {
             const old = v.read();
@@ -82,13 +75,13 @@ export class GroupBatchNorm extends EquivariantLayer {
         };
         update(this.movingMean!, mean);
         update(this.movingVariance!, variance);
-      } else {
-        mean = this.movingMean!.read();
-        variance = this.movingVariance!.read();
+        return y;
       }
-      let factor = tf.rsqrt(tf.add(variance, this.epsilon));
+      const perChannel = (field: tf.Tensor): tf.Tensor =>
+        n === 1 ? field : tf.reshape(tf.tile(tf.reshape(field, [fields, 1]), [1, n]), [fields * n]);
+      let factor = tf.rsqrt(tf.add(this.movingVariance!.read(), this.epsilon));
       if (this.gamma !== null) factor = tf.mul(factor, this.gamma.read());
-      let shift = tf.neg(tf.mul(mean, factor));
+      let shift = tf.neg(tf.mul(this.movingMean!.read(), factor));
       if (this.beta !== null) shift = tf.add(shift, this.beta.read());
       return tf.add(tf.mul(x, perChannel(factor)), perChannel(shift));
     });

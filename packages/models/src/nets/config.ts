@@ -110,6 +110,12 @@ export type VaeNetConfigInput = DeepPartial<Omit<VaeNetConfig, 'encoder'>> & {
 
 const BN: BatchNormConfig = { momentum: 0.9, epsilon: 1e-5 };
 
+// default: C8 with 8/16/16 regular fields (64/128/128 channels), the size of
+// the escnn reference runs in stack-notes. A group convolution costs what a
+// plain convolution with N x fields channels costs, so this encoder is several
+// times the S-VAE's FLOPs at equal parameters (bench/models.bench.ts measures
+// both). paper: C8 with 48/64/96 fields, about 800k encoder parameters like the
+// paper's escnn encoder; meant for a GPU.
 const DEFAULT_GCNN: VaeNetConfig = {
   imageSize: 33,
   channels: 1,

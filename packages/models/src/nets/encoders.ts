@@ -16,6 +16,7 @@ import { GroupPooling } from '../equivariant/group-pooling.ts';
 import { GlobalDiskPooling } from '../equivariant/global-disk-pooling.ts';
 import { convOutputSize } from '../equivariant/spatial.ts';
 import { validateVaeNetConfig, type CnnEncoderConfig, type GcnnEncoderConfig, type VaeNetConfig } from './config.ts';
+import { channelBatchNorm } from './batch-norm.ts';
 import { L2Normalize, SoftplusShift } from './head-layers.ts';
 
 /** Floor added to softplus for the Gaussian scale: an underflowed scale of 0 would make log-probabilities infinite. */
@@ -38,7 +39,7 @@ function latentHeads(features: SymbolicTensor, cfg: VaeNetConfig, seedBase: numb
   if (h.hidden > 0) {
     x = apply(layers.dense({ units: h.hidden, kernelInitializer: initializers.glorotUniform({ seed: seed(0) }), name: 'enc_head_dense' }), x);
     if (h.batchNorm) {
-      x = apply(layers.batchNormalization({ momentum: cfg.batchNorm.momentum, epsilon: cfg.batchNorm.epsilon, name: 'enc_head_bn' }), x);
+      x = channelBatchNorm(x, cfg.batchNorm, 'enc_head_bn');
     }
     x = apply(layers.activation({ activation: h.activation, name: 'enc_head_act' }), x);
     if (h.dropout > 0) x = apply(layers.dropout({ rate: h.dropout, name: 'enc_head_dropout' }), x);
@@ -126,7 +127,7 @@ function buildCnnEncoder(cfg: VaeNetConfig, e: CnnEncoderConfig): LayersModel {
     const stride = e.strides[i]!;
     x = paddedConv(x, size, { filters, kernelSize: e.kernelSize, stride, padding: e.padding, seed: layerSeed(cfg.seed, i), name: `enc_conv${i + 1}` });
     size = convOutputSize({ inputSize: size, kernelSize: e.kernelSize, stride, padding: e.padding });
-    if (e.batchNorm) x = apply(layers.batchNormalization({ momentum: cfg.batchNorm.momentum, epsilon: cfg.batchNorm.epsilon, name: `enc_bn${i + 1}` }), x);
+    if (e.batchNorm) x = channelBatchNorm(x, cfg.batchNorm, `enc_bn${i + 1}`);
     x = apply(layers.activation({ activation: e.activation, name: `enc_act${i + 1}` }), x);
     if (e.dropout > 0) x = apply(layers.dropout({ rate: e.dropout, name: `enc_dropout${i + 1}` }), x);
   });

@@ -34,6 +34,7 @@ export type {
   VaeNetConfig,
   VaeNetConfigInput,
 } from './config.ts';
+export { channelBatchNorm } from './batch-norm.ts';
 export { L2Normalize, SoftplusShift } from './head-layers.ts';
 export type { SoftplusShiftArgs } from './head-layers.ts';
 export { GAUSSIAN_SCALE_FLOOR, buildEncoder, layerSeed } from './encoders.ts';

@@ -5,6 +5,7 @@
 // (batch norm follows each); the head is global average pooling and a linear
 // layer to class logits.
 import { initializers, input, layers, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { channelBatchNorm } from './batch-norm.ts';
 import { NetConfigError } from './errors.ts';
 import { layerSeed } from './encoders.ts';
 
@@ -153,8 +154,7 @@ export function buildJudge(config: JudgeConfig): LayersModel {
       }),
       x,
     );
-  const bn = (x: SymbolicTensor, name: string): SymbolicTensor =>
-    apply(layers.batchNormalization({ momentum: cfg.batchNorm.momentum, epsilon: cfg.batchNorm.epsilon, name }), x);
+  const bn = (x: SymbolicTensor, name: string): SymbolicTensor => channelBatchNorm(x, cfg.batchNorm, name);
   const relu = (x: SymbolicTensor, name: string): SymbolicTensor => apply(layers.activation({ activation: 'relu', name }), x);
 
   const image = input({ shape: [cfg.imageSize, cfg.imageSize, cfg.channels], name: 'image' });

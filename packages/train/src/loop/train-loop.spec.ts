@@ -131,6 +131,23 @@ describe('runTrainingLoop', () => {
     resumed.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(reference.weights[i])));
   });
 
+  it('checkpoints inside epochs on a timer, so a crash loses little and resumes exactly', async () => {
+    const reference = await run(await freshDir());
+    const dir = await freshDir();
+    const crashAtStep4: ProgressReporter = {
+      ...silentProgress,
+      tick: (t) => {
+        if (t.epoch === 1 && t.stepsDone === 4) throw new Error('simulated crash');
+      },
+    };
+    await expect(run(dir, { checkpointEverySeconds: 1e-9, progress: crashAtStep4 })).rejects.toThrow('simulated crash');
+    const saved = await readLatestCheckpoint<{ epoch: number; stepsDone: number }>(dir);
+    expect(saved?.meta).toMatchObject({ epoch: 1, stepsDone: 2 });
+    const resumed = await run(dir, { checkpointEverySeconds: 1e-9 });
+    expect(withoutTiming(resumed.result.rows)).toEqual(withoutTiming(reference.result.rows));
+    resumed.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(reference.weights[i])));
+  });
+
   it('continues a finished run when more epochs are asked for, and refuses other params', async () => {
     const reference = await run(await freshDir(), {}, 3);
     const dir = await freshDir();

@@ -84,6 +84,12 @@ export interface LoopOptions {
   codeVersion: string;
   /** Steps between read-backs of the on-device loss history (and NaN checks). */
   readbackEvery: number;
+  /**
+   * Also checkpoint inside an epoch when this many seconds passed since the
+   * last checkpoint (0: only at epoch ends and on interrupt), so that a hard
+   * kill loses at most this much work.
+   */
+  checkpointEverySeconds?: number;
   /** Start over even if the checkpoint folder holds a run. */
   restart?: boolean;
   signal?: AbortSignal;
@@ -268,6 +274,8 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
   };
 
   progress.start({ label: task.label, epochs, stepsPerEpoch, startEpoch: epoch, startStep: stepsDone });
+  const checkpointEveryMs = (options.checkpointEverySeconds ?? 0) * 1000;
+  let lastCheckpointAt = performance.now();
   let totalTrainSeconds = 0;
   let totalTrainImages = 0;
   let valSecondsLast = 0;
@@ -349,6 +357,11 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
               imagesPerSec: acc.images / Math.max(1e-9, acc.seconds),
               etaSeconds: stepsLeft * stepSecondsEstimate * (1 + valFrac),
             });
+            if (checkpointEveryMs > 0 && stepsDone < stepsPerEpoch && now - lastCheckpointAt >= checkpointEveryMs) {
+              await checkpoint(epoch, stepsDone, acc);
+              lastCheckpointAt = performance.now();
+              t0 = lastCheckpointAt;
+            }
           }
           // Lets signal handlers and the progress bar run between steps.
           await yieldToEventLoop();
@@ -388,6 +401,7 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
       progress.epochDone(row, isBest);
       // The epoch is finished: the checkpoint names the next one, step 0.
       const path = await checkpoint(epoch + 1, 0, null);
+      lastCheckpointAt = performance.now();
       await writeMetricsFiles(options.checkpointDir, rows);
       await options.afterEpoch?.({ epoch, row, models: task.models, checkpoint: path });
     }

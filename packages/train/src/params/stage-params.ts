@@ -104,6 +104,12 @@ export const VAE_SCHEMA = {
     description: 'use only the first N validation images (0: all)',
     defaults: { smoke: 128, default: 0, paper: 0 },
   },
+  checkpointMinutes: {
+    kind: 'number',
+    min: 0,
+    description: 'also checkpoint inside an epoch after this many minutes (0: only at epoch ends and on interrupt)',
+    defaults: { smoke: 0, default: 10, paper: 10 },
+  },
   readbackEvery: {
     kind: 'number',
     integer: true,
@@ -179,6 +185,12 @@ export const JUDGE_SCHEMA = {
     description: 'use only the first N test images (0: all)',
     defaults: { smoke: 128, default: 0, paper: 0 },
   },
+  checkpointMinutes: {
+    kind: 'number',
+    min: 0,
+    description: 'also checkpoint inside an epoch after this many minutes (0: only at epoch ends and on interrupt)',
+    defaults: { smoke: 0, default: 10, paper: 10 },
+  },
   readbackEvery: {
     kind: 'number',
     integer: true,
@@ -191,4 +203,4 @@ export const JUDGE_SCHEMA = {
 export type JudgeParams = ParamsOf<typeof JUDGE_SCHEMA>;
 
 /** Fields that do not change what is computed: a checkpoint stays valid when only these change. */
-export const NON_SEMANTIC_PARAMS: readonly string[] = ['epochs', 'readbackEvery'];
+export const NON_SEMANTIC_PARAMS: readonly string[] = ['epochs', 'readbackEvery', 'checkpointMinutes'];

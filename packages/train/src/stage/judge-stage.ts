@@ -72,6 +72,7 @@ export async function runJudgeStage(options: StageOptions): Promise<StageResult>
         params,
         codeVersion: options.codeVersion ?? 'unknown',
         readbackEvery: params.readbackEvery,
+        checkpointEverySeconds: params.checkpointMinutes * 60,
         restart: options.restart,
         signal: options.signal,
         progress: options.progress,

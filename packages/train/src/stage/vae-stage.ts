@@ -91,6 +91,7 @@ export async function runVaeStage(options: StageOptions): Promise<StageResult> {
         params,
         codeVersion: options.codeVersion ?? 'unknown',
         readbackEvery: params.readbackEvery,
+        checkpointEverySeconds: params.checkpointMinutes * 60,
         restart: options.restart,
         signal: options.signal,
         progress: options.progress,
