@@ -25,6 +25,8 @@ const USAGE = `Usage:
 Options:
   --checkpoint-dir <dir>   resume folder (default: <out>.checkpoint)
   --restart                discard the checkpoint folder's run and start over
+  --restart-if-changed     start over only if that run was made with other params, data
+                           or model (pipelines use it; an interrupted run still resumes)
   --backend <name>         tensorflow (default) or tensorflow-gpu; also SGVAE_BACKEND
   --progress <mode>        auto (default: bar on a terminal, lines otherwise), bar, plain, none
   --log-every <seconds>    interval of plain progress lines (default 30)
@@ -100,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       'checkpoint-dir': { type: 'string' },
       restart: { type: 'boolean', default: false },
+      'restart-if-changed': { type: 'boolean', default: false },
       backend: { type: 'string' },
       progress: { type: 'string', default: 'auto' },
       'log-every': { type: 'string', default: '30' },
@@ -156,6 +159,7 @@ async function main(argv: string[]): Promise<number> {
     outDir,
     checkpointDir,
     restart: values.restart,
+    restartIfChanged: values['restart-if-changed'],
     signal: controller.signal,
     progress: progressFor(values.progress, logEvery),
     scalarWriterFactory,

@@ -6,11 +6,11 @@
 // a judge has `judge` (image -> class logits).
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 // Importing the models package registers its custom layers (G-CNN layers,
 // heads) with the layers serialization registry, which loading needs.
 import '@sgvae/models';
+import { loadLayersModel } from '@sgvae/train';
 import { ArtifactError } from '../errors.ts';
 import { TfJudgeRunner, TfVaeRunner } from './tf-runners.ts';
 import type { ModelKind } from './types.ts';
@@ -56,30 +56,13 @@ export async function readTrainManifest(dir: string): Promise<TrainManifest> {
   return m;
 }
 
-/** Reads a layers model (model.json + its weight files) with tfjs-core's IO only, so no backend package is imported here. */
+/** Reads a layers model folder in the train stage's format (model.json + weights), naming the file on failure. */
 export async function readLayersModel(modelJsonPath: string): Promise<tfl.LayersModel> {
-  const dir = dirname(modelJsonPath);
-  let modelJSON: tf.io.ModelJSON;
   try {
-    modelJSON = JSON.parse(await readFile(modelJsonPath, 'utf8')) as tf.io.ModelJSON;
-  } catch (cause) {
-    throw new ArtifactError(`cannot read the layers model ${modelJsonPath}: ${(cause as Error).message}`, { cause });
-  }
-  const artifacts = await tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-    const specs = manifest.flatMap((group) => group.weights);
-    const buffers = await Promise.all(
-      manifest.flatMap((group) => group.paths).map(async (p) => {
-        const b = await readFile(join(dir, p));
-        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-      }),
-    );
-    return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
-  });
-  try {
-    return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+    return await loadLayersModel(dirname(modelJsonPath));
   } catch (cause) {
     throw new ArtifactError(
-      `cannot build the layers model ${modelJsonPath}: ${(cause as Error).message}. If it names an unknown layer class, ` +
+      `cannot load the layers model ${modelJsonPath}: ${(cause as Error).message}. If it names an unknown layer class, ` +
         '@sgvae/models must register that layer (serialization.registerClass) when its index is imported.',
       { cause },
     );

@@ -156,6 +156,11 @@ describe('runTrainingLoop', () => {
     expect(withoutTiming(more.result.rows)).toEqual(withoutTiming(reference.result.rows));
     await expect(run(dir, { resumeKey: 'k2', params: { lr: 0.02 } }, 3)).rejects.toThrow(/lr: 0.01 -> 0.02.*--restart/);
     await expect(run(dir, { resumeKey: 'k2' }, 3)).rejects.toThrow(CheckpointError);
+    const same = await run(dir, { restartIfChanged: true }, 3);
+    expect(withoutTiming(same.result.rows)).toEqual(withoutTiming(reference.result.rows));
+    const changed = await run(dir, { resumeKey: 'k3', params: { lr: 0.03 }, restartIfChanged: true }, 1);
+    expect(changed.result.rows).toHaveLength(1);
+    expect(changed.result.rows[0].epoch).toBe(1);
     const restarted = await run(dir, { resumeKey: 'k2', restart: true }, 1);
     expect(restarted.result.rows).toHaveLength(1);
   });

@@ -92,6 +92,13 @@ export interface LoopOptions {
   checkpointEverySeconds?: number;
   /** Start over even if the checkpoint folder holds a run. */
   restart?: boolean;
+  /**
+   * Start over (instead of failing) when the checkpoint folder holds a run
+   * made with other params, data or model. Pipelines set it: a stage whose
+   * inputs changed is a new run, while an interrupted run with the same
+   * inputs still resumes.
+   */
+  restartIfChanged?: boolean;
   signal?: AbortSignal;
   progress?: ProgressReporter;
   scalarWriterFactory?: ScalarWriterFactory;
@@ -186,12 +193,20 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
   let lastCheckpoint: string | undefined;
   let savedAt: string | undefined;
 
-  const restored = options.restart
+  let restored = options.restart
     ? undefined
     : await readLatestCheckpoint<CheckpointMeta>(options.checkpointDir).catch((error: unknown) => {
         optimizer.dispose();
         throw error;
       });
+  if (restored !== undefined && options.restartIfChanged) {
+    const m = restored.meta;
+    const finishedPast = m.epoch > epochs || (m.epoch === epochs && m.stepsDone > 0);
+    if (m.label !== task.label || m.resumeKey !== options.resumeKey || finishedPast) {
+      options.progress?.message(`starting over: ${restored.path} holds a run with other inputs`);
+      restored = undefined;
+    }
+  }
   if (restored !== undefined) {
     const m = restored.meta;
     if (m.label !== task.label) {

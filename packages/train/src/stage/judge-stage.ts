@@ -74,6 +74,7 @@ export async function runJudgeStage(options: StageOptions): Promise<StageResult>
         readbackEvery: params.readbackEvery,
         checkpointEverySeconds: params.checkpointMinutes * 60,
         restart: options.restart,
+        restartIfChanged: options.restartIfChanged,
         signal: options.signal,
         progress: options.progress,
         scalarWriterFactory: options.scalarWriterFactory,

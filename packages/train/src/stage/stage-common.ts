@@ -27,6 +27,8 @@ export interface StageOptions {
   checkpointDir?: string;
   /** Discard the checkpoint folder's run instead of resuming it. */
   restart?: boolean;
+  /** Start over when the checkpoint folder's run was made with other inputs (pipelines). */
+  restartIfChanged?: boolean;
   signal?: AbortSignal;
   progress?: ProgressReporter;
   scalarWriterFactory?: ScalarWriterFactory;

@@ -93,6 +93,7 @@ export async function runVaeStage(options: StageOptions): Promise<StageResult> {
         readbackEvery: params.readbackEvery,
         checkpointEverySeconds: params.checkpointMinutes * 60,
         restart: options.restart,
+        restartIfChanged: options.restartIfChanged,
         signal: options.signal,
         progress: options.progress,
         scalarWriterFactory: options.scalarWriterFactory,
