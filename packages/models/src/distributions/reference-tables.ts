@@ -1,4 +1,4 @@
-// Reference values from /work/shared/reference/models-research.md section 1.0
+// Reference values from the project's models research notes, section 1.0
 // (mpmath at 40 digits, cross-checked with scipy). Used by the specs only.
 
 /** log I_v(kappa): rows v, columns kappa. */

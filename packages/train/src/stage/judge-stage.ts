@@ -1,7 +1,6 @@
 // The judge training stage: a ResNet classifier on upright digits, with
 // light rotation augmentation; its accuracy on the test set is reported.
 import { join } from 'node:path';
-import { RandomRotation } from '@sgvae/data';
 import { buildJudge, resolveJudgeConfig, type JudgeConfig } from '@sgvae/models';
 import { ImageBatches } from '../batching/image-batches.ts';
 import { restoreModelWeights } from '../checkpoint/weights.ts';
@@ -11,7 +10,7 @@ import { evaluate, runTrainingLoop } from '../loop/train-loop.ts';
 import { resolveParams } from '../params/schema.ts';
 import { JUDGE_SCHEMA, type JudgeParams } from '../params/stage-params.ts';
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
-import { defaultCheckpointDir, fmt, loadSet, resumeKey, type StageOptions, type StageResult, summaryLine } from './stage-common.ts';
+import { defaultCheckpointDir, fmt, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, type StageResult, summaryLine } from './stage-common.ts';
 import { writeStageOutput } from './stage-output.ts';
 
 export function resolveJudgeParams(raw: unknown, file?: string): JudgeParams {
@@ -50,37 +49,11 @@ export async function runJudgeStage(options: StageOptions): Promise<StageResult>
   const model = withSeededRandom(seedFor(params.seed, 'init'), () => buildJudge(config));
   try {
     const task = createJudgeTask(model);
-    const augment =
-      params.rotationDegrees > 0
-        ? new RandomRotation({ rotation: { kind: 'uniform', min: -params.rotationDegrees, max: params.rotationDegrees } })
-        : undefined;
+    const batches = stageBatches(train, validation, params, params.rotationDegrees);
     const loop = await runTrainingLoop(
       task,
-      {
-        train: new ImageBatches(train.set, params.batchSize, augment === undefined ? undefined : (px, n, size, rng) => augment.apply(px, n, size, rng)),
-        validation: new ImageBatches(validation.set, params.evalBatchSize),
-      },
-      {
-        epochs: params.epochs,
-        batchSize: params.batchSize,
-        evalBatchSize: params.evalBatchSize,
-        seed: params.seed,
-        schedule: { initial: params.learningRate, gamma: params.lrDecay, min: params.minLearningRate },
-        optimizer: { beta1: params.beta1, beta2: params.beta2, weightDecay: params.weightDecay },
-        checkpointDir,
-        resumeKey: resumeKey('judge', params, [train, validation], config),
-        params,
-        codeVersion: options.codeVersion ?? 'unknown',
-        readbackEvery: params.readbackEvery,
-        checkpointEverySeconds: params.checkpointMinutes * 60,
-        restart: options.restart,
-        restartIfChanged: options.restartIfChanged,
-        signal: options.signal,
-        progress: options.progress,
-        scalarWriterFactory: options.scalarWriterFactory,
-        resumeHint: options.resumeHint,
-        afterEpoch: options.afterEpoch,
-      },
+      batches,
+      stageLoopOptions(params, options, checkpointDir, resumeKey('judge', params, [train, validation], config)),
     );
     // The reported test score is that of the saved (best-validation) weights.
     restoreModelWeights(task.models, loop.best.weights, 'best weights');
@@ -103,7 +76,7 @@ export async function runJudgeStage(options: StageOptions): Promise<StageResult>
           [params.trainSet]: { manifestSha256: train.manifestSha256, images: train.set.count },
           [params.validationSet]: { manifestSha256: validation.manifestSha256, images: validation.set.count },
           [params.testSet]: { manifestSha256: test.manifestSha256, images: test.set.count },
-          augmentation: augment?.name ?? 'none',
+          augmentation: batches.augmentation,
         },
         codeVersion: options.codeVersion ?? 'unknown',
         backend: options.backend ?? 'unknown',

@@ -3,9 +3,10 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ArtifactError, readDatasetFrom, readDatasetsIndex } from '@sgvae/data';
-import type { ImageSet } from '../batching/image-batches.ts';
+import { RandomRotation } from '@sgvae/data';
+import { ImageBatches, type ImageSet } from '../batching/image-batches.ts';
 import { TrainDataError } from '../errors.ts';
-import type { AfterEpochInfo, LoopResult } from '../loop/train-loop.ts';
+import type { AfterEpochInfo, LoopOptions, LoopResult } from '../loop/train-loop.ts';
 import type { MetricsRow } from '../observe/metrics-files.ts';
 import type { ProgressReporter } from '../observe/progress.ts';
 import { formatDuration } from '../observe/progress.ts';
@@ -120,4 +121,68 @@ export function summaryLine(label: string, outDir: string, loop: LoopResult, sho
     `${formatDuration(totalTrain + totalVal)} over ${epochs} epochs, ${speed.toFixed(0)} img/s` +
     `${loop.resumedFrom === undefined ? '' : ' (resumed)'} | wrote ${outDir}`
   );
+}
+
+/** The params that the VAE and judge stages hand to the training loop alike. */
+export interface LoopParams {
+  epochs: number;
+  batchSize: number;
+  evalBatchSize: number;
+  seed: number;
+  learningRate: number;
+  lrDecay: number;
+  minLearningRate: number;
+  beta1: number;
+  beta2: number;
+  weightDecay: number;
+  readbackEvery: number;
+  checkpointMinutes: number;
+}
+
+/** Training and validation batches; `rotationDegrees > 0` rotates each training image by a uniform random angle. */
+export function stageBatches(
+  train: LoadedSet,
+  validation: LoadedSet,
+  params: LoopParams,
+  rotationDegrees: number,
+): { train: ImageBatches; validation: ImageBatches; augmentation: string } {
+  const augment =
+    rotationDegrees > 0
+      ? new RandomRotation({ rotation: { kind: 'uniform', min: -rotationDegrees, max: rotationDegrees } })
+      : undefined;
+  return {
+    train: new ImageBatches(train.set, params.batchSize, augment === undefined ? undefined : (px, n, size, rng) => augment.apply(px, n, size, rng)),
+    validation: new ImageBatches(validation.set, params.evalBatchSize),
+    augmentation: augment?.name ?? 'none',
+  };
+}
+
+/** Loop options shared by both stages: schedule, optimizer, checkpointing and observers. */
+export function stageLoopOptions(
+  params: LoopParams & Record<string, unknown>,
+  options: StageOptions,
+  checkpointDir: string,
+  key: string,
+): LoopOptions {
+  return {
+    epochs: params.epochs,
+    batchSize: params.batchSize,
+    evalBatchSize: params.evalBatchSize,
+    seed: params.seed,
+    schedule: { initial: params.learningRate, gamma: params.lrDecay, min: params.minLearningRate },
+    optimizer: { beta1: params.beta1, beta2: params.beta2, weightDecay: params.weightDecay },
+    checkpointDir,
+    resumeKey: key,
+    params,
+    codeVersion: options.codeVersion ?? 'unknown',
+    readbackEvery: params.readbackEvery,
+    checkpointEverySeconds: params.checkpointMinutes * 60,
+    restart: options.restart,
+    restartIfChanged: options.restartIfChanged,
+    signal: options.signal,
+    progress: options.progress,
+    scalarWriterFactory: options.scalarWriterFactory,
+    resumeHint: options.resumeHint,
+    afterEpoch: options.afterEpoch,
+  };
 }

@@ -1,8 +1,6 @@
 // The VAE training stage: params -> datasets -> models -> loop -> output.
 import { join } from 'node:path';
-import { RandomRotation } from '@sgvae/data';
 import { buildDecoder, buildEncoder, resolveVaeNetConfig, type VaeNetConfig } from '@sgvae/models';
-import { ImageBatches } from '../batching/image-batches.ts';
 import { TrainDataError, TrainParamsError } from '../errors.ts';
 import { runTrainingLoop } from '../loop/train-loop.ts';
 import { resolveParams } from '../params/schema.ts';
@@ -10,7 +8,7 @@ import { VAE_SCHEMA, type VaeParams } from '../params/stage-params.ts';
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
 import { latentSampler } from '../vae/latent.ts';
 import { createVaeTask } from '../vae/vae-task.ts';
-import { defaultCheckpointDir, loadSet, resumeKey, type StageOptions, type StageResult, summaryLine } from './stage-common.ts';
+import { defaultCheckpointDir, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, type StageResult, summaryLine } from './stage-common.ts';
 import { writeStageOutput } from './stage-output.ts';
 
 /** Validates VAE params and completes them with the defaults of their profile. */
@@ -70,36 +68,11 @@ export async function runVaeStage(options: StageOptions): Promise<StageResult> {
       beta: params.beta,
       klWarmupEpochs: params.klWarmupEpochs,
     });
-    const augment = params.augmentRotation
-      ? new RandomRotation({ rotation: { kind: 'uniform', min: -params.rotationDegrees, max: params.rotationDegrees } })
-      : undefined;
+    const batches = stageBatches(train, validation, params, params.augmentRotation ? params.rotationDegrees : 0);
     const loop = await runTrainingLoop(
       task,
-      {
-        train: new ImageBatches(train.set, params.batchSize, augment === undefined ? undefined : (px, n, size, rng) => augment.apply(px, n, size, rng)),
-        validation: new ImageBatches(validation.set, params.evalBatchSize),
-      },
-      {
-        epochs: params.epochs,
-        batchSize: params.batchSize,
-        evalBatchSize: params.evalBatchSize,
-        seed: params.seed,
-        schedule: { initial: params.learningRate, gamma: params.lrDecay, min: params.minLearningRate },
-        optimizer: { beta1: params.beta1, beta2: params.beta2, weightDecay: params.weightDecay },
-        checkpointDir,
-        resumeKey: resumeKey('vae', params, [train, validation], config),
-        params,
-        codeVersion: options.codeVersion ?? 'unknown',
-        readbackEvery: params.readbackEvery,
-        checkpointEverySeconds: params.checkpointMinutes * 60,
-        restart: options.restart,
-        restartIfChanged: options.restartIfChanged,
-        signal: options.signal,
-        progress: options.progress,
-        scalarWriterFactory: options.scalarWriterFactory,
-        resumeHint: options.resumeHint,
-        afterEpoch: options.afterEpoch,
-      },
+      batches,
+      stageLoopOptions(params, options, checkpointDir, resumeKey('vae', params, [train, validation], config)),
     );
     const manifest = await writeStageOutput(options.outDir, {
       models: task.models,
@@ -116,7 +89,7 @@ export async function runVaeStage(options: StageOptions): Promise<StageResult> {
           dir: options.dataDir,
           [params.trainSet]: { manifestSha256: train.manifestSha256, images: train.set.count },
           [params.validationSet]: { manifestSha256: validation.manifestSha256, images: validation.set.count },
-          augmentation: augment?.name ?? 'none',
+          augmentation: batches.augmentation,
         },
         codeVersion: options.codeVersion ?? 'unknown',
         backend: options.backend ?? 'unknown',
