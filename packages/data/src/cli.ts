@@ -3,11 +3,10 @@
 // Prints one plain line per set; exits 2 on bad usage or params, 1 on any
 // other failure, with the message of the typed error (which says what to do).
 
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildDatasets, type BuildProgress } from './build-datasets.ts';
 import { CliUsageError, DataError, ParamsError } from './errors.ts';
+import { isMainModule } from './is-main-module.ts';
 import { loadDataParams } from './params.ts';
 
 export const USAGE = `Usage: npx tsx packages/data/src/cli.ts --params <file.yaml|file.json> --out <dir> [--code-version <sha>]
@@ -89,17 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   const code = await runCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

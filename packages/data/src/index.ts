@@ -83,3 +83,4 @@ export { buildDatasets, splitIndices } from './build-datasets.ts';
 export type { BuildOptions, BuildProgress, MnistSources, SplitIndices } from './build-datasets.ts';
 export { USAGE, runCli } from './cli.ts';
 export type { CliIo } from './cli.ts';
+export { isMainModule } from './is-main-module.ts';

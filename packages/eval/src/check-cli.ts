@@ -1,8 +1,7 @@
 // The report checker for CI:
 //   npx tsx packages/eval/src/check-cli.ts <report dir>
 // Exits 0 when every table, number and figure is fine; 1 with the list of problems otherwise.
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { isMainModule } from '@sgvae/data';
 import { checkReport } from './report/check-report.ts';
 
 export async function runCheckCli(argv: readonly string[], io: { out: (l: string) => void; err: (l: string) => void }): Promise<number> {
@@ -20,17 +19,7 @@ export async function runCheckCli(argv: readonly string[], io: { out: (l: string
   return 0;
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   process.exitCode = await runCheckCli(process.argv.slice(2), {
     out: (l) => process.stdout.write(`${l}\n`),
     err: (l) => process.stderr.write(`${l}\n`),

@@ -3,13 +3,11 @@
 //     --models sgvae=<dir> svae=<dir> svae-aug=<dir> --judge <dir> --out <report dir>
 // Prints progress to stderr and a summary table with the report's path to
 // stdout; exits 2 on bad usage or params, 1 on any other failure.
-import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { DataError } from '@sgvae/data';
+import { DataError, isMainModule } from '@sgvae/data';
 import { BackendError, resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { EvalError, EvalParamsError } from './errors.ts';
 import { parseEvalParams } from './params.ts';
@@ -138,17 +136,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   process.exitCode = await runCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

@@ -8,6 +8,42 @@ import type { Schema, ParamsOf } from './schema.ts';
 
 const all = <T>(v: T): Record<'smoke' | 'default' | 'paper', T> => ({ smoke: v, default: v, paper: v });
 
+/** Caps on the training and validation images, shared by both stages (smoke runs use them). */
+const IMAGE_CAPS = {
+  maxTrainImages: {
+    kind: 'number',
+    integer: true,
+    min: 0,
+    description: 'use only the first N training images (0: all)',
+    defaults: { smoke: 256, default: 0, paper: 0 },
+  },
+  maxValidationImages: {
+    kind: 'number',
+    integer: true,
+    min: 0,
+    description: 'use only the first N validation images (0: all)',
+    defaults: { smoke: 128, default: 0, paper: 0 },
+  },
+} as const satisfies Schema;
+
+/** How often the loop checkpoints and reads losses back, shared by both stages. */
+const LOOP_CADENCE = {
+  checkpointMinutes: {
+    kind: 'number',
+    min: 0,
+    description: 'also checkpoint inside an epoch after this many minutes (0: only at epoch ends and on interrupt)',
+    defaults: { smoke: 0, default: 10, paper: 10 },
+  },
+  readbackEvery: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    description: 'steps between read-backs of the losses from the device (and NaN checks)',
+    defaults: { smoke: 4, default: 25, paper: 25 },
+  },
+} as const satisfies Schema;
+
+
 export const VAE_SCHEMA = {
   encoder: {
     kind: 'enum',
@@ -90,33 +126,8 @@ export const VAE_SCHEMA = {
   },
   trainSet: { kind: 'string', description: 'dataset (folder under --data) to train on', defaults: all('train') },
   validationSet: { kind: 'string', description: 'dataset that picks the best epoch', defaults: all('val') },
-  maxTrainImages: {
-    kind: 'number',
-    integer: true,
-    min: 0,
-    description: 'use only the first N training images (0: all)',
-    defaults: { smoke: 256, default: 0, paper: 0 },
-  },
-  maxValidationImages: {
-    kind: 'number',
-    integer: true,
-    min: 0,
-    description: 'use only the first N validation images (0: all)',
-    defaults: { smoke: 128, default: 0, paper: 0 },
-  },
-  checkpointMinutes: {
-    kind: 'number',
-    min: 0,
-    description: 'also checkpoint inside an epoch after this many minutes (0: only at epoch ends and on interrupt)',
-    defaults: { smoke: 0, default: 10, paper: 10 },
-  },
-  readbackEvery: {
-    kind: 'number',
-    integer: true,
-    min: 1,
-    description: 'steps between read-backs of the losses from the device (and NaN checks)',
-    defaults: { smoke: 4, default: 25, paper: 25 },
-  },
+  ...IMAGE_CAPS,
+  ...LOOP_CADENCE,
 } as const satisfies Schema;
 
 export type VaeParams = ParamsOf<typeof VAE_SCHEMA>;
@@ -164,20 +175,7 @@ export const JUDGE_SCHEMA = {
   trainSet: { kind: 'string', description: 'dataset to train on', defaults: all('train') },
   validationSet: { kind: 'string', description: 'dataset that picks the best epoch', defaults: all('val') },
   testSet: { kind: 'string', description: 'dataset whose accuracy is reported at the end', defaults: all('test') },
-  maxTrainImages: {
-    kind: 'number',
-    integer: true,
-    min: 0,
-    description: 'use only the first N training images (0: all)',
-    defaults: { smoke: 256, default: 0, paper: 0 },
-  },
-  maxValidationImages: {
-    kind: 'number',
-    integer: true,
-    min: 0,
-    description: 'use only the first N validation images (0: all)',
-    defaults: { smoke: 128, default: 0, paper: 0 },
-  },
+  ...IMAGE_CAPS,
   maxTestImages: {
     kind: 'number',
     integer: true,
@@ -185,19 +183,7 @@ export const JUDGE_SCHEMA = {
     description: 'use only the first N test images (0: all)',
     defaults: { smoke: 128, default: 0, paper: 0 },
   },
-  checkpointMinutes: {
-    kind: 'number',
-    min: 0,
-    description: 'also checkpoint inside an epoch after this many minutes (0: only at epoch ends and on interrupt)',
-    defaults: { smoke: 0, default: 10, paper: 10 },
-  },
-  readbackEvery: {
-    kind: 'number',
-    integer: true,
-    min: 1,
-    description: 'steps between read-backs of the losses from the device (and NaN checks)',
-    defaults: { smoke: 4, default: 25, paper: 25 },
-  },
+  ...LOOP_CADENCE,
 } as const satisfies Schema;
 
 export type JudgeParams = ParamsOf<typeof JUDGE_SCHEMA>;
