@@ -76,6 +76,8 @@ export interface EvaluationOutput {
 const SIX_NINE = [6, 9] as const;
 
 export function paperModelOf(kind: ModelKind): PaperModel | undefined {
+  // The paper's S-GVAE used an SO(2)-steerable encoder; both encoder families stand for it.
+  if (kind === 'sgvae-so2') return 'sgvae';
   return kind === 'sgvae' || kind === 'svae' ? kind : undefined;
 }
 

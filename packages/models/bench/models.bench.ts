@@ -1,7 +1,9 @@
 // Training-step cost of the networks on this machine.
-//   npx tsx packages/models/bench/models.bench.ts [--steps 3] [--presets default,paper] [--json out.json]
+//   npx tsx packages/models/bench/models.bench.ts [--steps 3] [--presets default,paper]
+//     [--models svae,sgvae,sgvae-so2,judge,scaling] [--json out.json]
 //
-// For each model (S-VAE, S-GVAE, judge) and preset: forward + backward + Adam
+// For each model (S-VAE, S-GVAE with the C_N encoder, S-GVAE with the SO(2)
+// encoder, judge) and preset: forward + backward + Adam
 // update at batch 100, after one warm-up step. The VAEs use a stand-in loss
 // (binary cross-entropy of decoder(mu) against the input; the real loss with
 // the vMF sample and KL belongs to the training stage), the judge a softmax
@@ -29,6 +31,7 @@ import {
 } from '../src/nets/index.ts';
 
 const BATCH = 100;
+const MODEL_CHOICES = ['svae', 'sgvae', 'sgvae-so2', 'judge', 'scaling'] as const;
 
 interface Row {
   model: string;
@@ -156,11 +159,16 @@ async function main(): Promise<void> {
     options: {
       steps: { type: 'string', default: '3' },
       presets: { type: 'string', default: 'default,paper' },
+      models: { type: 'string', default: MODEL_CHOICES.join(',') },
       json: { type: 'string' },
     },
   });
   const steps = Number(values.steps);
   const presets = values.presets.split(',') as PresetName[];
+  const chosen = new Set(values.models.split(','));
+  for (const m of chosen) {
+    if (!(MODEL_CHOICES as readonly string[]).includes(m)) throw new Error(`--models: unknown model ${m}; use some of ${MODEL_CHOICES.join(', ')}`);
+  }
   await useBackend('tensorflow', { purpose: 'bench' });
   const started = performance.now();
 
@@ -175,14 +183,15 @@ async function main(): Promise<void> {
   for (const preset of presets) {
     // The paper-size S-GVAE takes seconds per step: fewer timed steps.
     const n = preset === 'paper' ? Math.min(steps, 2) : steps;
-    rows.push(measure('S-VAE', preset, n, () => vaeStep(vaePreset(preset, 'cnn'))));
-    rows.push(measure('S-GVAE', preset, n, () => vaeStep(vaePreset(preset, 'gcnn'))));
-    rows.push(measure('judge', preset, n, () => judgeStep(preset)));
+    if (chosen.has('svae')) rows.push(measure('S-VAE', preset, n, () => vaeStep(vaePreset(preset, 'cnn'))));
+    if (chosen.has('sgvae')) rows.push(measure('S-GVAE', preset, n, () => vaeStep(vaePreset(preset, 'gcnn'))));
+    if (chosen.has('sgvae-so2')) rows.push(measure('S-GVAE SO(2)', preset, n, () => vaeStep(vaePreset(preset, 'so2'))));
+    if (chosen.has('judge')) rows.push(measure('judge', preset, n, () => judgeStep(preset)));
   }
   const base = vaePreset('default', 'gcnn');
   const widths = base.encoder.widths.join('/');
   const scaling: Row[] = [];
-  for (const N of [4, 8, 16]) {
+  for (const N of chosen.has('scaling') ? [4, 8, 16] : []) {
     scaling.push(
       measure(`S-GVAE C${N} ${widths}`, 'default', N === 16 ? Math.min(steps, 2) : steps, () => vaeStep(resolveVaeNetConfig({ encoder: { N } }))),
     );
@@ -197,8 +206,10 @@ async function main(): Promise<void> {
       `backend ${tf.getBackend()}, batch ${BATCH}; load average ${loadStart} at the start, ${load()} at the end\n`,
   );
   console.log(table(rows));
-  console.log(`\nS-GVAE cost against the group order (default preset, fields ${widths}, same decoder):\n`);
-  console.log(table(scaling));
+  if (scaling.length > 0) {
+    console.log(`\nS-GVAE cost against the group order (default preset, fields ${widths}, same decoder):\n`);
+    console.log(table(scaling));
+  }
   console.log(`\nwhole run: ${seconds.toFixed(0)} s`);
   if (values.json !== undefined) {
     writeFileSync(values.json, JSON.stringify({ peakGflopsStart: peakStart, peakGflopsEnd: peakEnd, batch: BATCH, rows, scaling, seconds }, null, 2));

@@ -47,8 +47,11 @@ describe('loading trained models from the train stage output', () => {
     expect(inferModelKind(m('gcnn', {}))).toBe('sgvae');
     expect(inferModelKind(m('cnn', { augmentRotation: false }))).toBe('svae');
     expect(inferModelKind(m('cnn', { augmentation: 'rotation' }))).toBe('svae-aug');
+    expect(inferModelKind(m('so2', {}))).toBe('sgvae-so2');
+    expect(inferModelKind(m('mlp', {}))).toBe('other');
     await writeTinyVae(join(root, 'g'), { size: SIZE, latentDim: 2, encoderKind: 'gcnn' });
     await expect(loadVae(join(root, 'g'), { name: 'svae', batchSize: 4 })).rejects.toThrow(/the name says S-VAE but the manifest's encoder is gcnn/);
+    await expect(loadVae(join(root, 'g'), { name: 'sgvae-so2', batchSize: 4 })).rejects.toThrow(/the name says S-GVAE \(SO\(2\) encoder\) but the manifest's encoder is gcnn/);
     expect(await loadVae(join(root, 'g'), { name: 'mine', batchSize: 4 })).toMatchObject({ kind: 'sgvae', label: 'S-GVAE (mine)' });
   });
 

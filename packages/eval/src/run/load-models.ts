@@ -17,6 +17,7 @@ import type { ModelKind } from './types.ts';
 
 export const MODEL_KIND_LABELS: Record<Exclude<ModelKind, 'other'>, string> = {
   sgvae: 'S-GVAE',
+  'sgvae-so2': 'S-GVAE (SO(2) encoder)',
   svae: 'S-VAE',
   'svae-aug': 'S-VAE + rotation augmentation',
 };
@@ -95,6 +96,7 @@ function trainedWithAugmentation(params: unknown): boolean {
 export function inferModelKind(manifest: TrainManifest): ModelKind {
   const encoder = get(manifest.config, 'encoder', 'kind');
   if (encoder === 'gcnn') return 'sgvae';
+  if (encoder === 'so2') return 'sgvae-so2';
   if (encoder === 'cnn') return trainedWithAugmentation(manifest.params) ? 'svae-aug' : 'svae';
   return 'other';
 }
@@ -123,8 +125,7 @@ export async function loadVae(dir: string, options: LoadVaeOptions): Promise<TfV
   let kind = inferred;
   if (options.name in MODEL_KIND_LABELS) {
     kind = options.name as ModelKind;
-    const gcnn = kind === 'sgvae';
-    if (inferred !== 'other' && gcnn !== (inferred === 'sgvae')) {
+    if (inferred !== 'other' && kind !== inferred && !(kind === 'svae' && inferred === 'svae-aug') && !(kind === 'svae-aug' && inferred === 'svae')) {
       throw new ArtifactError(`--models ${options.name}=${dir}: the name says ${MODEL_KIND_LABELS[kind as 'sgvae']} but the manifest's encoder is ${String(get(manifest.config, 'encoder', 'kind'))}`);
     }
   }

@@ -20,7 +20,8 @@ export interface Encoding {
 }
 
 /** The published model a trained VAE stands for, if any (for the paper columns). */
-export type ModelKind = 'sgvae' | 'svae' | 'svae-aug' | 'other';
+/** sgvae: C_N G-CNN encoder; sgvae-so2: SO(2)-steerable encoder (the paper's escnn design). */
+export type ModelKind = 'sgvae' | 'sgvae-so2' | 'svae' | 'svae-aug' | 'other';
 
 export interface VaeRunner {
   /** Short id used in file names and tables, e.g. "sgvae". */

@@ -7,22 +7,32 @@
 // Channel layout of a regular field of C_N is field-major, orientation-minor:
 // channel = field * N + r, where r is the index of the rotation by 2 pi r / N.
 // A rotation by 2 pi s / N maps orientation channel r to r + s (mod N).
+//
+// A Fourier field of SO(2) band-limited to frequency L holds the Fourier
+// coefficients of a function on the circle, one SO(2) irrep per frequency:
+// channel = field * (2L + 1) + j with j = 0 for frequency 0 and j = 2k - 1,
+// 2k for the (cos, sin) pair of frequency k. A rotation by theta multiplies
+// the pair of frequency k by [[cos k theta, -sin k theta], [sin k theta,
+// cos k theta]] (see so2-action.ts).
 import { FieldTypeError } from './errors.ts';
 
-/** The symmetry group of a feature space: the cyclic group C_N of plane rotations, or no symmetry. */
-export type GroupSpec = { readonly kind: 'cyclic'; readonly order: number } | { readonly kind: 'trivial' };
+/** The symmetry group of a feature space: the cyclic group C_N of plane rotations, all plane rotations SO(2), or no symmetry. */
+export type GroupSpec = { readonly kind: 'cyclic'; readonly order: number } | { readonly kind: 'so2' } | { readonly kind: 'trivial' };
 
 /**
  * How each field transforms: `trivial` fields are scalars (one channel, unchanged by the
  * group's fibre action), `regular` fields of C_N are N channels that the group permutes
- * cyclically. Irreducible and Fourier representations of SO(2) extend this union.
+ * cyclically, `fourier` fields of SO(2) are the 2L + 1 Fourier coefficients (frequencies
+ * 0..L) of a function on the circle, rotated irrep by irrep.
  */
-export type Representation = 'trivial' | 'regular';
+export type Representation = 'trivial' | 'regular' | 'fourier';
 
 export interface FieldType {
   readonly group: GroupSpec;
   readonly fields: number;
   readonly representation: Representation;
+  /** Band limit L of `fourier` fields; absent for the other representations. */
+  readonly maxFrequency?: number;
 }
 
 /** The cyclic group C_N; N >= 1. */
@@ -35,11 +45,30 @@ export function cyclicGroup(order: number): GroupSpec {
 
 export const TRIVIAL_GROUP: GroupSpec = Object.freeze({ kind: 'trivial' });
 
-export function fieldType(group: GroupSpec, fields: number, representation: Representation): FieldType {
+/** The group of all plane rotations. */
+export const SO2_GROUP: GroupSpec = Object.freeze({ kind: 'so2' });
+
+/** `maxFrequency` is required for (and only allowed with) the `fourier` representation. */
+export function fieldType(group: GroupSpec, fields: number, representation: Representation, maxFrequency?: number): FieldType {
   if (!Number.isInteger(fields) || fields < 1) {
     throw new FieldTypeError(`a field type needs a positive integer number of fields, got ${String(fields)}`);
   }
   if (group.kind === 'cyclic') cyclicGroup(group.order);
+  if (representation === 'fourier') {
+    if (group.kind !== 'so2') {
+      throw new FieldTypeError(`fourier fields belong to SO(2), not to the ${describeGroup(group)}; use regular fields for C_N`);
+    }
+    if (maxFrequency === undefined || !Number.isInteger(maxFrequency) || maxFrequency < 0) {
+      throw new FieldTypeError(`fourier fields need a non-negative integer band limit (maxFrequency), got ${String(maxFrequency)}`);
+    }
+    return Object.freeze({ group: Object.freeze({ ...group }), fields, representation, maxFrequency });
+  }
+  if (maxFrequency !== undefined) {
+    throw new FieldTypeError(`only fourier fields have a band limit; ${representation} fields were given maxFrequency ${String(maxFrequency)}`);
+  }
+  if (representation === 'regular' && group.kind === 'so2') {
+    throw new FieldTypeError('SO(2) has no finite regular representation; use fourier fields (band-limited to a maximum frequency)');
+  }
   return Object.freeze({ group: Object.freeze({ ...group }), fields, representation });
 }
 
@@ -53,13 +82,22 @@ export function regularFields(order: number, fields: number): FieldType {
   return fieldType(cyclicGroup(order), fields, 'regular');
 }
 
-/** Order of the group (1 for the trivial group). */
+/** `fields` Fourier fields of SO(2) with frequencies 0..maxFrequency, 2 maxFrequency + 1 channels each. */
+export function fourierFields(maxFrequency: number, fields: number): FieldType {
+  return fieldType(SO2_GROUP, fields, 'fourier', maxFrequency);
+}
+
+/** Order of a finite group (1 for the trivial group); SO(2) is infinite and throws. */
 export function groupOrder(group: GroupSpec): number {
+  if (group.kind === 'so2') {
+    throw new FieldTypeError('SO(2) is infinite: it has no group order; act with rotation angles (so2-action.ts) instead of element indices');
+  }
   return group.kind === 'cyclic' ? group.order : 1;
 }
 
-/** Channels per field: 1 for a trivial field, |G| for a regular one. */
+/** Channels per field: 1 for a trivial field, |G| for a regular one, 2L + 1 for a Fourier field. */
 export function fieldSize(type: FieldType): number {
+  if (type.representation === 'fourier') return 2 * type.maxFrequency! + 1;
   return type.representation === 'regular' ? groupOrder(type.group) : 1;
 }
 
@@ -68,23 +106,29 @@ export function channelCount(type: FieldType): number {
 }
 
 export function describeGroup(group: GroupSpec): string {
-  return group.kind === 'cyclic' ? `C${group.order}` : 'trivial group';
+  return group.kind === 'cyclic' ? `C${group.order}` : group.kind === 'so2' ? 'SO(2)' : 'trivial group';
 }
 
 export function describeFieldType(type: FieldType): string {
   const per = fieldSize(type);
-  return `${type.fields} ${type.representation} field${type.fields === 1 ? '' : 's'} of ${describeGroup(type.group)} (${
+  const band = type.representation === 'fourier' ? ` up to frequency ${type.maxFrequency}` : '';
+  return `${type.fields} ${type.representation} field${type.fields === 1 ? '' : 's'} of ${describeGroup(type.group)}${band} (${
     type.fields * per
   } channel${type.fields * per === 1 ? '' : 's'})`;
 }
 
 export function sameGroup(a: GroupSpec, b: GroupSpec): boolean {
   if (a.kind !== b.kind) return false;
-  return a.kind === 'trivial' || a.order === (b as { order: number }).order;
+  return a.kind !== 'cyclic' || a.order === (b as { order: number }).order;
 }
 
 export function sameFieldType(a: FieldType, b: FieldType): boolean {
-  return sameGroup(a.group, b.group) && a.fields === b.fields && a.representation === b.representation;
+  return (
+    sameGroup(a.group, b.group) &&
+    a.fields === b.fields &&
+    a.representation === b.representation &&
+    (a.representation !== 'fourier' || a.maxFrequency === b.maxFrequency)
+  );
 }
 
 /** Throws a FieldTypeError naming `where` unless `actual` equals `expected`. */
@@ -105,17 +149,23 @@ export function assertChannels(expected: FieldType, channels: number | null | un
   if (channels !== channelCount(expected)) {
     throw new FieldTypeError(
       `${where} takes ${describeFieldType(expected)} but its input has ${channels} channels; ` +
-        `with channel = field * ${fieldSize(expected)} + orientation the input must have ${channelCount(expected)}`,
+        `with channel = field * ${fieldSize(expected)} + ${expected.representation === 'fourier' ? 'coefficient' : 'orientation'} the input must have ${channelCount(expected)}`,
     );
   }
 }
 
 /** A field type as a plain JSON value for layer configs; `parseFieldType` is its inverse. */
-export function fieldTypeToJson(type: FieldType): { group: { kind: string; order?: number }; fields: number; representation: string } {
+export function fieldTypeToJson(type: FieldType): {
+  group: { kind: string; order?: number };
+  fields: number;
+  representation: string;
+  maxFrequency?: number;
+} {
   return {
-    group: type.group.kind === 'cyclic' ? { kind: 'cyclic', order: type.group.order } : { kind: 'trivial' },
+    group: type.group.kind === 'cyclic' ? { kind: 'cyclic', order: type.group.order } : { kind: type.group.kind },
     fields: type.fields,
     representation: type.representation,
+    ...(type.representation === 'fourier' ? { maxFrequency: type.maxFrequency! } : {}),
   };
 }
 
@@ -129,12 +179,19 @@ export function parseFieldType(value: unknown, where: string): FieldType {
   let group: GroupSpec;
   if (g !== undefined && g !== null && g.kind === 'cyclic') group = cyclicGroup(Number(g.order));
   else if (g !== undefined && g !== null && g.kind === 'trivial') group = TRIVIAL_GROUP;
-  else throw new FieldTypeError(`${where}.group must be {kind: 'cyclic', order} or {kind: 'trivial'}, got ${JSON.stringify(g)}`);
-  const rep = v.representation;
-  if (rep !== 'trivial' && rep !== 'regular') {
-    throw new FieldTypeError(`${where}.representation must be 'trivial' or 'regular', got ${JSON.stringify(rep)}`);
+  else if (g !== undefined && g !== null && g.kind === 'so2') group = SO2_GROUP;
+  else {
+    throw new FieldTypeError(`${where}.group must be {kind: 'cyclic', order}, {kind: 'so2'} or {kind: 'trivial'}, got ${JSON.stringify(g)}`);
   }
-  return fieldType(group, Number(v.fields), rep);
+  const rep = v.representation;
+  if (rep !== 'trivial' && rep !== 'regular' && rep !== 'fourier') {
+    throw new FieldTypeError(`${where}.representation must be 'trivial', 'regular' or 'fourier', got ${JSON.stringify(rep)}`);
+  }
+  try {
+    return fieldType(group, Number(v.fields), rep, rep === 'fourier' ? Number(v.maxFrequency) : undefined);
+  } catch (cause) {
+    throw new FieldTypeError(`${where}: ${(cause as Error).message}`, { cause });
+  }
 }
 
 // Tags live beside the tensors (symbolic or eager) rather than on them, so

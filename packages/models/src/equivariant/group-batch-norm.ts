@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import { EquivariantLayer, argsFromConfig, isTraining, singleTensor, type BaseLayerArgs, type LayerKwargs } from './equivariant-layer.ts';
-import { LayerArgumentError } from './errors.ts';
+import { FieldTypeError, LayerArgumentError } from './errors.ts';
 import { fieldBatchNormTraining } from './field-batch-norm-op.ts';
-import { fieldSize, fieldTypeToJson, type FieldType } from './field-type.ts';
+import { describeFieldType, fieldSize, fieldTypeToJson, type FieldType } from './field-type.ts';
 
 export interface GroupBatchNormArgs extends BaseLayerArgs {
   /** Feature type of input and output. */
@@ -38,6 +38,10 @@ export class GroupBatchNorm extends EquivariantLayer {
 
   constructor(args: GroupBatchNormArgs) {
     super(args);
+    if (args.fieldType.representation === 'fourier') {
+      // A mean subtracted from (or a shift added to) a frequency-k pair does not commute with rotating it.
+      throw new FieldTypeError(`GroupBatchNorm takes trivial or regular fields, got ${describeFieldType(args.fieldType)}; use So2BatchNorm`);
+    }
     this.inType = args.fieldType;
     this.outType = args.fieldType;
     this.momentum = args.momentum ?? 0.9;

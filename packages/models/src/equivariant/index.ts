@@ -1,7 +1,8 @@
-// Public entry of the C_N-equivariant machinery: group and field types ->
-// kernels (steerable basis) -> layers, plus the equivariance measurement.
+// Public entry of the equivariant machinery (C_N and SO(2)): group and field
+// types -> kernels (steerable bases) -> layers, plus the equivariance measurements.
 export { BasisError, EquivariantError, FieldTypeError, GridGeometryError, LayerArgumentError } from './errors.ts';
 export {
+  SO2_GROUP,
   TRIVIAL_GROUP,
   assertChannels,
   assertFieldType,
@@ -13,6 +14,7 @@ export {
   fieldType,
   fieldTypeOf,
   fieldTypeToJson,
+  fourierFields,
   groupOrder,
   parseFieldType,
   regularFields,
@@ -66,3 +68,29 @@ export { smoothDiskImages } from './test-inputs.ts';
 export type { SmoothDiskOptions } from './test-inputs.ts';
 export { fieldBatchNormTraining, fieldMoments } from './field-batch-norm-op.ts';
 export type { FieldBatchNormResult } from './field-batch-norm-op.ts';
+export {
+  fieldFrequencies,
+  irrepMatrix,
+  irrepOffset,
+  irrepSize,
+  sampleSo2Element,
+  so2Basis,
+  so2BasisSize,
+  so2Blocks,
+  so2ExpansionTensor,
+  steeredBlock,
+} from './so2-basis.ts';
+export type { So2Basis, So2BasisElement, So2BlockKind } from './so2-basis.ts';
+export { fourierFieldRotation, measureSo2Equivariance, rotateFibre, transformSo2Features } from './so2-action.ts';
+export type { So2EquivarianceError, So2EquivarianceOptions } from './so2-action.ts';
+export { So2EquivariantLayer, so2BandLimit } from './so2-layer.ts';
+export { So2Conv2D } from './so2-conv.ts';
+export type { So2ConvArgs } from './so2-conv.ts';
+export { FOURIER_ACTIVATIONS, FourierPointwise, fourierProjectionMatrix, fourierSamplingMatrix } from './so2-fourier-pointwise.ts';
+export type { FourierActivationName, FourierPointwiseArgs } from './so2-fourier-pointwise.ts';
+export { So2BatchNorm } from './so2-batch-norm.ts';
+export type { So2BatchNormArgs } from './so2-batch-norm.ts';
+export { so2BatchNormTraining, so2Moments } from './so2-batch-norm-op.ts';
+export type { So2BatchNormResult } from './so2-batch-norm-op.ts';
+export { So2NormPool } from './so2-norm-pool.ts';
+export type { So2NormPoolArgs } from './so2-norm-pool.ts';

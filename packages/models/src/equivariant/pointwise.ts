@@ -1,13 +1,15 @@
 // Pointwise maps on feature spaces whose representation permutes channels
 // (trivial and regular fields): a nonlinearity applied channel by channel
 // commutes with any permutation, so it is exactly equivariant; dropout is
-// equivariant in distribution and the identity at inference.
+// equivariant in distribution and the identity at inference. Dropout masks
+// come from deviceDropout: drawn by native TensorFlow, not in JavaScript.
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import type { Shape } from '@tensorflow/tfjs-layers';
+import { deviceDropout } from '../random/device-dropout.ts';
 import { EquivariantLayer, argsFromConfig, isTraining, singleTensor, type BaseLayerArgs, type LayerKwargs } from './equivariant-layer.ts';
-import { LayerArgumentError } from './errors.ts';
-import { fieldSize, fieldTypeToJson, type FieldType } from './field-type.ts';
+import { FieldTypeError, LayerArgumentError } from './errors.ts';
+import { describeFieldType, fieldSize, fieldTypeToJson, type FieldType } from './field-type.ts';
 
 export const POINTWISE_ACTIVATIONS = ['relu', 'elu'] as const;
 export type PointwiseActivationName = (typeof POINTWISE_ACTIVATIONS)[number];
@@ -25,6 +27,10 @@ export class PointwiseActivation extends EquivariantLayer {
 
   constructor(args: PointwiseActivationArgs) {
     super(args);
+    if (args.fieldType.representation === 'fourier') {
+      // A pointwise map on Fourier coefficients does not commute with rotating them.
+      throw new FieldTypeError(`PointwiseActivation acts on trivial or regular fields, got ${describeFieldType(args.fieldType)}; use FourierPointwise`);
+    }
     this.inType = args.fieldType;
     this.outType = args.fieldType;
     if (!(POINTWISE_ACTIVATIONS as readonly string[]).includes(args.activation)) {
@@ -84,6 +90,12 @@ export class PointwiseDropout extends EquivariantLayer {
     if (this.mode !== 'pointwise' && this.mode !== 'field') {
       throw new LayerArgumentError(`PointwiseDropout: mode must be 'pointwise' or 'field', got ${String(this.mode)}`);
     }
+    if (this.mode === 'pointwise' && args.fieldType.representation === 'fourier') {
+      // Dropping one coefficient of a (cos, sin) pair is not rotation-invariant in distribution.
+      throw new FieldTypeError(
+        `PointwiseDropout: mode 'pointwise' would drop single Fourier coefficients of ${describeFieldType(args.fieldType)}; use mode 'field' or FourierPointwise's dropout on the sample grid`,
+      );
+    }
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -95,12 +107,12 @@ export class PointwiseDropout extends EquivariantLayer {
     const x = singleTensor(inputs, PointwiseDropout.className);
     if (!isTraining(kwargs) || this.rate === 0) return tf.clone(x);
     return tf.tidy(() => {
-      if (this.mode === 'pointwise') return tf.dropout(x, this.rate);
+      if (this.mode === 'pointwise') return deviceDropout(x, this.rate);
       const lead = x.shape.slice(0, -1);
       const n = fieldSize(this.inType);
       const xs = tf.reshape(x, [...lead, this.inType.fields, n]);
       // Whole fields share one draw per example; spatial positions are independent.
-      const dropped = tf.dropout(xs, this.rate, [...lead, this.inType.fields, 1]);
+      const dropped = deviceDropout(xs, this.rate, [...lead, this.inType.fields, 1]);
       return tf.reshape(dropped, x.shape);
     });
   }

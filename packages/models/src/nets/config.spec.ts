@@ -8,7 +8,9 @@ import {
   resolveVaeNetConfig,
   vaePreset,
   validateVaeNetConfig,
+  type So2EncoderConfig,
 } from './config.ts';
+import { buildEncoder } from './encoders.ts';
 import { NetConfigError } from './errors.ts';
 
 describe('VAE network configs', () => {
@@ -83,5 +85,65 @@ describe('VAE network configs', () => {
     const c = resolveVaeNetConfig({ imageSize: 32, encoder: { kind: 'cnn', kernelSize: 4, padding: 1 } });
     expect(encoderMapSizes(c.imageSize, c.encoder)).toEqual([32, 16, 15, 7]);
     expect(() => validateVaeNetConfig({ ...c, seed: -1 })).toThrow(/^seed/);
+  });
+});
+
+describe('SO(2) encoder configs (encoder.kind so2)', () => {
+  it('has default and paper presets on the C_N presets\' geometry, latent and decoder', () => {
+    for (const preset of ['default', 'paper'] as const) {
+      const s = vaePreset(preset, 'so2');
+      const g = vaePreset(preset, 'gcnn');
+      const e = s.encoder as So2EncoderConfig;
+      expect(e).toMatchObject({ kind: 'so2', maxFrequency: 3, samples: 16, kernelSize: 5, strides: [2, 1, 2], padding: 2, invariantMap: 'conv' });
+      expect(encoderMapSizes(s.imageSize, e)).toEqual([33, 17, 17, 9]);
+      expect([s.latent, s.decoder, s.imageSize]).toEqual([g.latent, g.decoder, g.imageSize]);
+    }
+    expect(vaePreset('default', 'so2').encoder.widths).toEqual([8, 16, 16]);
+    expect(vaePreset('paper', 'so2').encoder.widths).toEqual([64, 64, 128]);
+    expect(resolveVaeNetConfig({ encoder: { kind: 'so2' } }, { preset: 'paper' })).toEqual(vaePreset('paper', 'so2'));
+    expect(resolveVaeNetConfig({}, { kind: 'so2' }).encoder.kind).toBe('so2');
+  });
+
+  it('counts parameters analytically as the built model does; the paper preset has about 800k like the paper', () => {
+    const variants: Array<[string, unknown]> = [
+      ['default', { encoder: { kind: 'so2' } }],
+      ['paper', vaePreset('paper', 'so2')],
+      ['norm map, 2 channels, no BN, L = 2', { channels: 2, encoder: { kind: 'so2', widths: [3, 5], strides: [2, 2], invariantMap: 'norm', batchNorm: false, maxFrequency: 2 }, decoder: { widths: [8, 4] } }],
+      ['L = 0, kernel 3, no hidden layer', { encoder: { kind: 'so2', maxFrequency: 0, samples: 4, kernelSize: 3, padding: 1, head: { hidden: 0 } } }],
+    ];
+    const lines: string[] = [];
+    for (const [name, input] of variants) {
+      const cfg = resolveVaeNetConfig(input);
+      const enc = buildEncoder(cfg);
+      const counted = countEncoderParams(cfg);
+      const trainable = enc.trainableWeights.reduce((a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
+      expect(counted).toEqual({ trainable, nonTrainable: enc.countParams() - trainable });
+      lines.push(`SO(2) encoder ${name}: ${counted.trainable} trainable, ${counted.nonTrainable} moving statistics`);
+      enc.dispose();
+    }
+    const paper = countEncoderParams(vaePreset('paper', 'so2')).trainable;
+    const paperC8 = countEncoderParams(vaePreset('paper', 'gcnn')).trainable;
+    lines.push(`paper SO(2) encoder ${paper} vs paper C8 encoder ${paperC8} (the paper: about 800k)`);
+    console.log(lines.join('\n'));
+    expect(paper).toBe(813_959);
+    expect(paper).toBeGreaterThan(750_000);
+    expect(paper).toBeLessThan(850_000);
+  });
+
+  it('names the offending SO(2) field', () => {
+    const bad = (encoder: Record<string, unknown>, pattern: RegExp, extra: Record<string, unknown> = {}): void => {
+      const input = { ...extra, encoder: { kind: 'so2', ...encoder } };
+      expect(() => resolveVaeNetConfig(input)).toThrow(NetConfigError);
+      expect(() => resolveVaeNetConfig(input)).toThrow(pattern);
+    };
+    bad({ samples: 10 }, /^encoder\.samples: must be a multiple of 4 .* got 10/);
+    bad({ samples: 4 }, /^encoder\.samples: .*at least 2L \+ 1 = 7 for L = 3/);
+    bad({ maxFrequency: 20 }, /^encoder\.maxFrequency: must be an integer in \[0, 16\]/);
+    bad({ invariantMap: 'max' }, /^encoder\.invariantMap: must be one of 'conv', 'norm'/);
+    bad({ invariantFields: 0 }, /^encoder\.invariantFields/);
+    bad({ dropoutMode: 'pointwise' }, /^encoder\.dropoutMode: must be one of 'grid', 'field'/);
+    bad({ N: 8 }, /^encoder\.N: unknown field/);
+    bad({ kernelSize: 4, padding: 1 }, /^encoder\.kernelSize: must be odd/);
+    bad({}, /^imageSize: the rotation centre must stay on a sample/, { imageSize: 32 });
   });
 });

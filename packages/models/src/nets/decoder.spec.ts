@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { DeviceDropout } from '../random/device-dropout.ts';
+import { withMathRandom } from '../testing/seeded-math-random.ts';
 import { countDecoderParams, resolveVaeNetConfig, vaePreset } from './config.ts';
 import { buildDecoder } from './decoder.ts';
 
@@ -30,5 +32,19 @@ describe('decoder', () => {
     expect(dec.inputs[0]!.shape).toEqual([null, 3]);
     expect(dec.outputs[0]!.shape).toEqual([null, 32, 32, 1]);
     expect(dec.outputNames).toEqual(['logits']);
+  });
+
+  it('drops with DeviceDropout: seeded by Math.random in training, the identity at inference', () => {
+    const cfg = resolveVaeNetConfig({ encoder: { kind: 'cnn' }, decoder: { dropout: 0.2 }, seed: 1 });
+    const dec = buildDecoder(cfg);
+    const drops = dec.layers.filter((l) => l instanceof DeviceDropout);
+    expect(drops.length).toBe(cfg.encoder.strides.length);
+    expect(dec.layers.some((l) => l.getClassName() === 'Dropout')).toBe(false);
+    const z = tf.randomNormal([2, cfg.latent.dim], 0, 1, 'float32', 3);
+    const train = (seed: number): number[] => withMathRandom(seed, () => Array.from((dec.apply(z, { training: true }) as tf.Tensor).dataSync()));
+    expect(train(5)).toEqual(train(5));
+    expect(train(6)).not.toEqual(train(5));
+    const infer = (): number[] => Array.from((dec.predict(z) as tf.Tensor).dataSync());
+    expect(withMathRandom(5, infer)).toEqual(withMathRandom(6, infer));
   });
 });

@@ -3,6 +3,7 @@
 // Bernoulli logits [B, S, S, C] at the input size (each transposed conv is
 // 'valid' and cropped symmetrically back to the matching encoder map size).
 import { initializers, input, layers, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { DeviceDropout } from '../random/device-dropout.ts';
 import { channelBatchNorm } from './batch-norm.ts';
 import { encoderMapSizes, transposedValidSize, validateVaeNetConfig, type VaeNetConfig } from './config.ts';
 import { layerSeed } from './encoders.ts';
@@ -22,7 +23,7 @@ export function buildDecoder(config: VaeNetConfig): LayersModel {
     let y = x;
     if (d.batchNorm) y = channelBatchNorm(y, cfg.batchNorm, `${name}_bn`);
     y = apply(layers.activation({ activation: d.activation, name: `${name}_act` }), y);
-    if (d.dropout > 0) y = apply(layers.dropout({ rate: d.dropout, name: `${name}_dropout` }), y);
+    if (d.dropout > 0) y = apply(new DeviceDropout({ rate: d.dropout, name: `${name}_dropout` }), y);
     return y;
   };
   const z = input({ shape: [cfg.latent.dim], name: 'z' });

@@ -1,23 +1,37 @@
-// The two encoders of the comparison, as tf.LayersModels from an image
+// The encoders of the comparison, as tf.LayersModels from an image
 // [B, S, S, C] to the latent parameters: [mu (unit norm, [B, m]), kappa
 // ([B, 1], softplus + 1)] for a vMF latent, [mean, scale] ([B, m] each,
 // scale = softplus + 1e-5) for a Gaussian latent.
-//   S-GVAE: mask -> lifting conv -> group convs (BN, ReLU/ELU, dropout) ->
-//           group pooling -> pooling over the disk -> dense heads. The heads
-//           only see rotation-invariant features, so mu is invariant.
+//   S-GVAE, C_N (`gcnn`): mask -> lifting conv -> group convs (BN, ReLU/ELU,
+//           dropout) -> group pooling -> pooling over the disk -> dense heads.
+//           The heads only see rotation-invariant features, so mu is invariant.
+//   S-GVAE, SO(2) (`so2`): mask -> steerable convs from the image to Fourier
+//           fields and between them (SO(2) batch norm, Fourier ELU, dropout)
+//           -> invariant map (1x1 steerable conv to trivial fields, or irrep
+//           norms) -> pooling over the disk -> dense heads.
 //   S-VAE:  plain convs (BN, ReLU, dropout) -> flatten -> dense heads.
 import { initializers, input, layers, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { cyclicGroup, regularFields, tagFieldType, trivialFields, type FieldType } from '../equivariant/field-type.ts';
+import { SO2_GROUP, cyclicGroup, fourierFields, regularFields, fieldTypeOf, tagFieldType, trivialFields, type FieldType } from '../equivariant/field-type.ts';
 import { DiskMask } from '../equivariant/disk-mask.ts';
 import { GroupConv2D, LiftingConv2D } from '../equivariant/cyclic-conv.ts';
 import { GroupBatchNorm } from '../equivariant/group-batch-norm.ts';
 import { PointwiseActivation, PointwiseDropout } from '../equivariant/pointwise.ts';
 import { GroupPooling } from '../equivariant/group-pooling.ts';
 import { GlobalDiskPooling } from '../equivariant/global-disk-pooling.ts';
+import { AntialiasBlur } from '../equivariant/antialias-blur.ts';
+import { RingPooling, defaultRingCount } from '../equivariant/ring-pooling.ts';
+import { SpectrumPooling } from '../equivariant/spectrum-pooling.ts';
+import { DeviceDropout } from '../random/device-dropout.ts';
+import { OrbitMean, RotationOrbit } from '../equivariant/rotation-orbit.ts';
 import { convOutputSize } from '../equivariant/spatial.ts';
-import { validateVaeNetConfig, type CnnEncoderConfig, type GcnnEncoderConfig, type VaeNetConfig } from './config.ts';
+import { So2Conv2D } from '../equivariant/so2-conv.ts';
+import { So2BatchNorm } from '../equivariant/so2-batch-norm.ts';
+import { FourierPointwise } from '../equivariant/so2-fourier-pointwise.ts';
+import { So2NormPool } from '../equivariant/so2-norm-pool.ts';
+import { validateVaeNetConfig, type CnnEncoderConfig, type GcnnEncoderConfig, type MaskConfig, type So2EncoderConfig, type VaeNetConfig } from './config.ts';
 import { channelBatchNorm } from './batch-norm.ts';
 import { L2Normalize, SoftplusShift } from './head-layers.ts';
+import { NetConfigError } from './errors.ts';
 
 /** Floor added to softplus for the Gaussian scale: an underflowed scale of 0 would make log-probabilities infinite. */
 export const GAUSSIAN_SCALE_FLOOR = 1e-5;
@@ -42,7 +56,7 @@ function latentHeads(features: SymbolicTensor, cfg: VaeNetConfig, seedBase: numb
       x = channelBatchNorm(x, cfg.batchNorm, 'enc_head_bn');
     }
     x = apply(layers.activation({ activation: h.activation, name: 'enc_head_act' }), x);
-    if (h.dropout > 0) x = apply(layers.dropout({ rate: h.dropout, name: 'enc_head_dropout' }), x);
+    if (h.dropout > 0) x = apply(new DeviceDropout({ rate: h.dropout, name: 'enc_head_dropout' }), x);
   }
   const m = cfg.latent.dim;
   const dense = (units: number, name: string, i: number): SymbolicTensor =>
@@ -57,6 +71,28 @@ function latentHeads(features: SymbolicTensor, cfg: VaeNetConfig, seedBase: numb
   return [mean, scale];
 }
 
+/** Side of the last encoder map. */
+function mapSize(imageSize: number, e: { kernelSize: number; strides: number[]; padding: number }): number {
+  return e.strides.reduce((size, stride) => convOutputSize({ inputSize: size, kernelSize: e.kernelSize, stride, padding: e.padding }), imageSize);
+}
+
+/** Pools invariant (trivial) feature maps over the disk or over concentric rings: [B, S, S, C] -> [B, C] or [B, R * C]. */
+function spatialPool(x: SymbolicTensor, invariant: FieldType, mode: 'mean' | 'max' | 'rings', mask: MaskConfig | null, size: number): SymbolicTensor {
+  const margin = mask?.margin ?? 0;
+  const sigma = mask?.sigma ?? 2;
+  return mode === 'rings'
+    ? apply(new RingPooling({ fieldType: invariant, rings: defaultRingCount(size), margin, sigma, name: 'enc_ring_pool' }), x)
+    : apply(new GlobalDiskPooling({ fieldType: invariant, mode, margin, sigma, name: 'enc_disk_pool' }), x);
+}
+
+/** Averages the invariant features of an orbit's copies (identity when there is no orbit). */
+function orbitMean(x: SymbolicTensor, copies: number): SymbolicTensor {
+  if (copies === 1) return x;
+  const type = fieldTypeOf(x);
+  if (type === undefined) throw new NetConfigError('encoder.orbit', 'internal: the invariant features carry no field type');
+  return apply(new OrbitMean({ fieldType: type, copies, name: 'enc_orbit_mean' }), x);
+}
+
 function buildGcnnEncoder(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel {
   const group = cyclicGroup(e.N);
   const image = input({ shape: [cfg.imageSize, cfg.imageSize, cfg.channels], name: 'image' });
@@ -64,6 +100,7 @@ function buildGcnnEncoder(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel 
   tagFieldType(image, type);
   let x: SymbolicTensor = image;
   if (e.mask !== null) x = apply(new DiskMask({ fieldType: type, margin: e.mask.margin, sigma: e.mask.sigma, name: 'enc_mask' }), x);
+  if (e.orbit > 1) x = apply(new RotationOrbit({ fieldType: type, copies: e.orbit, name: 'enc_orbit' }), x);
   let size = cfg.imageSize;
   e.widths.forEach((fields, i) => {
     const outType = regularFields(e.N, fields);
@@ -77,6 +114,9 @@ function buildGcnnEncoder(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel 
       ...(cfg.seed === null ? {} : { seed: layerSeed(cfg.seed, i)! }),
       name: `enc_gconv${i + 1}`,
     };
+    if (e.antialias !== null && e.strides[i]! > 1) {
+      x = apply(new AntialiasBlur({ fieldType: type, sigma: e.antialias, name: `enc_antialias${i + 1}` }), x);
+    }
     x = apply(i === 0 ? new LiftingConv2D(args) : new GroupConv2D(args), x);
     size = convOutputSize({ inputSize: size, kernelSize: e.kernelSize, stride: e.strides[i]!, padding: e.padding });
     type = outType;
@@ -86,13 +126,62 @@ function buildGcnnEncoder(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel 
     x = apply(new PointwiseActivation({ fieldType: type, activation: e.activation, name: `enc_act${i + 1}` }), x);
     if (e.dropout > 0) x = apply(new PointwiseDropout({ fieldType: type, rate: e.dropout, mode: e.dropoutMode, name: `enc_dropout${i + 1}` }), x);
   });
-  x = apply(new GroupPooling({ inType: type, mode: e.groupPooling, name: 'enc_group_pool' }), x);
-  const invariant = trivialFields(group, type.fields);
-  x = apply(
-    new GlobalDiskPooling({ fieldType: invariant, mode: e.spatialPooling, margin: e.mask?.margin ?? 0, sigma: e.mask?.sigma ?? 2, name: 'enc_disk_pool' }),
-    x,
-  );
+  const margin = e.mask?.margin ?? 0;
+  const sigma = e.mask?.sigma ?? 2;
+  const rings = e.spatialPooling === 'rings' ? defaultRingCount(size) : 1;
+  if (e.groupPooling === 'spectrum') {
+    x = apply(new SpectrumPooling({ inType: type, rings, margin, sigma, name: 'enc_spectrum_pool' }), x);
+  } else {
+    x = apply(new GroupPooling({ inType: type, mode: e.groupPooling, name: 'enc_group_pool' }), x);
+    x = spatialPool(x, trivialFields(group, type.fields), e.spatialPooling, e.mask, size);
+  }
+  x = orbitMean(x, e.orbit);
   return model({ inputs: image, outputs: latentHeads(x, cfg, 100), name: 'sgvae_encoder' });
+}
+
+function buildSo2Encoder(cfg: VaeNetConfig, e: So2EncoderConfig): LayersModel {
+  const image = input({ shape: [cfg.imageSize, cfg.imageSize, cfg.channels], name: 'image' });
+  let type: FieldType = trivialFields(SO2_GROUP, cfg.channels);
+  tagFieldType(image, type);
+  let x: SymbolicTensor = image;
+  if (e.mask !== null) x = apply(new DiskMask({ fieldType: type, margin: e.mask.margin, sigma: e.mask.sigma, name: 'enc_mask' }), x);
+  if (e.orbit > 1) x = apply(new RotationOrbit({ fieldType: type, copies: e.orbit, name: 'enc_orbit' }), x);
+  const seed = (offset: number): { seed?: number } => (cfg.seed === null ? {} : { seed: layerSeed(cfg.seed, offset)! });
+  e.widths.forEach((fields, i) => {
+    const outType = fourierFields(e.maxFrequency, fields);
+    if (e.antialias !== null && e.strides[i]! > 1) {
+      // An isotropic blur acts on positions only, so it commutes with the rotation of Fourier fields too.
+      x = apply(new AntialiasBlur({ fieldType: type, sigma: e.antialias, name: `enc_antialias${i + 1}` }), x);
+    }
+    x = apply(
+      new So2Conv2D({ inType: type, outType, kernelSize: e.kernelSize, stride: e.strides[i]!, padding: e.padding, ...seed(i), name: `enc_so2conv${i + 1}` }),
+      x,
+    );
+    type = outType;
+    if (e.batchNorm) {
+      x = apply(new So2BatchNorm({ fieldType: type, momentum: cfg.batchNorm.momentum, epsilon: cfg.batchNorm.epsilon, name: `enc_so2bn${i + 1}` }), x);
+    }
+    const gridDropout = e.dropoutMode === 'grid' ? e.dropout : 0;
+    x = apply(new FourierPointwise({ fieldType: type, samples: e.samples, activation: e.activation, dropout: gridDropout, name: `enc_act${i + 1}` }), x);
+    if (e.dropout > 0 && e.dropoutMode === 'field') {
+      x = apply(new PointwiseDropout({ fieldType: type, rate: e.dropout, mode: 'field', name: `enc_dropout${i + 1}` }), x);
+    }
+  });
+  // The invariant map acts per pixel, before the pooling over the disk: the 1x1 convolution
+  // is linear and commutes with the (linear) pooling anyway; norms are taken where the
+  // features are, as the C_N encoder pools orientations before space.
+  let invariant: FieldType;
+  if (e.invariantMap === 'conv') {
+    invariant = trivialFields(SO2_GROUP, e.invariantFields);
+    x = apply(new So2Conv2D({ inType: type, outType: invariant, kernelSize: 1, padding: 0, ...seed(e.widths.length), name: 'enc_invariant_map' }), x);
+  } else {
+    const pool = new So2NormPool({ inType: type, name: 'enc_invariant_map' });
+    invariant = pool.outType;
+    x = apply(pool, x);
+  }
+  x = spatialPool(x, invariant, e.spatialPooling, e.mask, mapSize(cfg.imageSize, e));
+  x = orbitMean(x, e.orbit);
+  return model({ inputs: image, outputs: latentHeads(x, cfg, 100), name: 'sgvae_so2_encoder' });
 }
 
 /**
@@ -129,7 +218,7 @@ function buildCnnEncoder(cfg: VaeNetConfig, e: CnnEncoderConfig): LayersModel {
     size = convOutputSize({ inputSize: size, kernelSize: e.kernelSize, stride, padding: e.padding });
     if (e.batchNorm) x = channelBatchNorm(x, cfg.batchNorm, `enc_bn${i + 1}`);
     x = apply(layers.activation({ activation: e.activation, name: `enc_act${i + 1}` }), x);
-    if (e.dropout > 0) x = apply(layers.dropout({ rate: e.dropout, name: `enc_dropout${i + 1}` }), x);
+    if (e.dropout > 0) x = apply(new DeviceDropout({ rate: e.dropout, name: `enc_dropout${i + 1}` }), x);
   });
   x = apply(layers.flatten({ name: 'enc_flatten' }), x);
   return model({ inputs: image, outputs: latentHeads(x, cfg, 100), name: 'svae_encoder' });
@@ -142,5 +231,12 @@ function buildCnnEncoder(cfg: VaeNetConfig, e: CnnEncoderConfig): LayersModel {
  */
 export function buildEncoder(config: VaeNetConfig): LayersModel {
   const cfg = validateVaeNetConfig(config);
-  return cfg.encoder.kind === 'gcnn' ? buildGcnnEncoder(cfg, cfg.encoder) : buildCnnEncoder(cfg, cfg.encoder);
+  switch (cfg.encoder.kind) {
+    case 'gcnn':
+      return buildGcnnEncoder(cfg, cfg.encoder);
+    case 'so2':
+      return buildSo2Encoder(cfg, cfg.encoder);
+    case 'cnn':
+      return buildCnnEncoder(cfg, cfg.encoder);
+  }
 }

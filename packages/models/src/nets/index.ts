@@ -1,8 +1,9 @@
-// Public entry of the networks: configs and presets, the two encoders, the
+// Public entry of the networks: configs and presets, the encoders (CNN, C_N, SO(2)), the
 // shared decoder, the judge, save/load and the model summary.
 export { ModelIoError, NetConfigError, NetError } from './errors.ts';
 export {
   ENCODER_KINDS,
+  EQUIVARIANT_ENCODER_KINDS,
   PAPER_CNN_RATIOS,
   PRESET_NAMES,
   cnnCounterpart,
@@ -23,6 +24,7 @@ export type {
   DeepPartial,
   EncoderConfig,
   EncoderKind,
+  EquivariantEncoderKind,
   GcnnEncoderConfig,
   HeadConfig,
   LatentConfig,
@@ -31,6 +33,7 @@ export type {
   MatchOptions,
   ParamCount,
   PresetName,
+  So2EncoderConfig,
   VaeNetConfig,
   VaeNetConfigInput,
 } from './config.ts';

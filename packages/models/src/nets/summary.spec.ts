@@ -2,7 +2,9 @@ import { input, layers, model } from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { LiftingConv2D } from '../equivariant/cyclic-conv.ts';
-import { cyclicGroup, regularFields, trivialFields } from '../equivariant/field-type.ts';
+import { SO2_GROUP, cyclicGroup, fourierFields, regularFields, trivialFields } from '../equivariant/field-type.ts';
+import { So2Conv2D } from '../equivariant/so2-conv.ts';
+import { FourierPointwise } from '../equivariant/so2-fourier-pointwise.ts';
 import { vaePreset } from './config.ts';
 import { buildEncoder } from './encoders.ts';
 import { formatSummary, summarizeModel } from './summary.ts';
@@ -33,5 +35,30 @@ describe('model summary', () => {
     expect(text).toMatch(/enc_gconv2\s+GroupConv2D\s+\[B, 17, 17, 128\]/);
     expect(text).toMatch(/parameters: 34,983 \(trainable 34,839, non-trainable 144\)/);
     expect(text).toMatch(/forward FLOPs per image: 185\.\d\dM/);
+  });
+
+  it('counts the SO(2) convolutions on their expanded filters and the Fourier nonlinearity\'s two sample matmuls', () => {
+    const x = input({ shape: [5, 5, 1] });
+    const lift = new So2Conv2D({ inType: trivialFields(SO2_GROUP, 1), outType: fourierFields(2, 3), kernelSize: 3, name: 'lift' });
+    const a = lift.apply(x) as SymbolicTensor;
+    const b = new FourierPointwise({ fieldType: fourierFields(2, 3), samples: 8, name: 'act' }).apply(a) as SymbolicTensor;
+    const s = summarizeModel(model({ inputs: x, outputs: b }));
+    const flops = Object.fromEntries(s.layers.map((r) => [r.name, r.flops]));
+    // Lifting: k^2 Cin Cout per pixel, Cout = 3 fields x 5 channels.
+    expect(flops.lift).toBe(2 * 9 * 1 * 15 * 25);
+    // Fourier ELU: [5 -> 8] and [8 -> 5] matmuls per field and pixel.
+    expect(flops.act).toBe(2 * 2 * 5 * 8 * 3 * 25);
+    // Filter expansion: [9 * 1 * 5, S] x [S, 1 * 3] once per step.
+    expect(s.stepFlops).toBe(2 * 9 * 5 * lift.nBasis * 3);
+  });
+
+  it('formats the SO(2) encoder with its FLOPs', () => {
+    const enc = buildEncoder(vaePreset('default', 'so2'));
+    const text = formatSummary(summarizeModel(enc));
+    expect(text).toMatch(/enc_so2conv2\s+So2Conv2D\s+\[B, 17, 17, 112\]\s+8,336\s+90\.63M/);
+    expect(text).toMatch(/enc_act2\s+FourierPointwise\s+\[B, 17, 17, 112\]\s+0\s+2\.07M/);
+    expect(text).toMatch(/parameters: 27,447 \(trainable 27,183, non-trainable 264\)/);
+    expect(text).toMatch(/forward FLOPs per image: 146\.51M/);
+    console.log(text);
   });
 });

@@ -2,13 +2,16 @@
 // FLOPs per image.
 //
 // FLOP convention: 2 x (multiply-adds) of the forward pass of convolutions,
-// transposed convolutions, dense layers and the C_N convolutions (counted on
-// the dense expanded filter, which is what runs); batch norm, activations,
-// pooling, masks, dropout and bias additions count 0. A training step costs
-// about 3x the forward FLOPs (forward, input gradient, weight gradient), less
-// the input gradient of the first layer. The C_N layers also expand their
-// filters once per step (one matmul); that is reported separately as
-// `stepFlops` because it does not grow with the batch.
+// transposed convolutions, dense layers, the C_N and SO(2) convolutions
+// (counted on the dense expanded filter, which is what runs) and the two
+// sample-grid matmuls of the SO(2) Fourier nonlinearity (FourierPointwise:
+// coefficients -> N samples -> coefficients, 4 (2L+1) N per field and pixel);
+// batch norm, other activations, pooling, masks, dropout and bias additions
+// count 0. A training step costs about 3x the forward FLOPs (forward, input
+// gradient, weight gradient), less the input gradient of the first layer.
+// The C_N and SO(2) layers also expand their filters once per step (one
+// matmul); that is reported separately as `stepFlops` because it does not
+// grow with the batch.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
@@ -62,6 +65,11 @@ function layerFlops(layer: LayerLike): { flops: number; stepFlops: number } {
     if (node === undefined) throw new Error('layer was never applied');
     return node.inputShapes;
   });
+  if (cls === 'FourierPointwise' && out !== null) {
+    const cfg = layer.getConfig() as { samples: number; fieldType: { fields: number; maxFrequency: number } };
+    const d = 2 * cfg.fieldType.maxFrequency + 1;
+    return { flops: 4 * d * cfg.samples * cfg.fieldType.fields * prod(out.slice(1, -1)), stepFlops: 0 };
+  }
   const kernel = kernelShape(layer);
   if (out === null || inp === null || kernel === null) return { flops: 0, stepFlops: 0 };
   switch (cls) {
@@ -87,6 +95,15 @@ function layerFlops(layer: LayerLike): { flops: number; stepFlops: number } {
       const cout = out[out.length - 1] ?? 0;
       const expansionRows = (k * k * cin * cout) / (fi * fo);
       return { flops: 2 * k * k * cin * cout * prod(out.slice(1, 3)), stepFlops: 2 * expansionRows * nB * m * fi * fo };
+    }
+    case 'So2Conv2D': {
+      // Coefficients [S, inFields, outFields] expand through a [k*k*inFieldSize*outFieldSize, S] matrix.
+      const [nB, fi, fo] = kernel as [number, number, number];
+      const k = (layer.getConfig() as { kernelSize: number }).kernelSize;
+      const cin = inp[inp.length - 1] ?? 0;
+      const cout = out[out.length - 1] ?? 0;
+      const expansionRows = (k * k * cin * cout) / (fi * fo);
+      return { flops: 2 * k * k * cin * cout * prod(out.slice(1, 3)), stepFlops: 2 * expansionRows * nB * fi * fo };
     }
     default:
       return { flops: 0, stepFlops: 0 };
@@ -140,7 +157,7 @@ export function formatSummary(s: ModelSummary): string {
     ...rows.map(line),
     rule,
     `parameters: ${s.params.toLocaleString('en-US')} (trainable ${s.trainableParams.toLocaleString('en-US')}, non-trainable ${s.nonTrainableParams.toLocaleString('en-US')})`,
-    `forward FLOPs per image: ${formatCount(s.flopsPerImage)} (2 x multiply-adds of conv/dense layers)` +
+    `forward FLOPs per image: ${formatCount(s.flopsPerImage)} (2 x multiply-adds of conv/dense layers${s.layers.some((r) => r.className === 'FourierPointwise') ? ' and Fourier sample grids' : ''})` +
       (s.stepFlops > 0 ? `; filter expansion per step: ${formatCount(s.stepFlops)}` : ''),
   ].join('\n');
 }

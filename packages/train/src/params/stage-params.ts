@@ -47,8 +47,9 @@ const LOOP_CADENCE = {
 export const VAE_SCHEMA = {
   encoder: {
     kind: 'enum',
-    values: ['cnn', 'gcnn'],
-    description: 'encoder family: `cnn` is the S-VAE baseline, `gcnn` the rotation-equivariant S-GVAE',
+    values: ['cnn', 'gcnn', 'so2'],
+    description:
+      'encoder family: `cnn` is the S-VAE baseline; the S-GVAE encoder is `gcnn` (C_N group convolutions, exact on the grid for C_4) or `so2` (SO(2)-steerable convolutions with Fourier nonlinearities, the paper\'s escnn design)',
     defaults: all('gcnn'),
   },
   preset: {

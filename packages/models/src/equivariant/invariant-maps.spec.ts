@@ -1,0 +1,201 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { serialization } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { AntialiasBlur, gaussianTaps } from './antialias-blur.ts';
+import { RingPooling, defaultRingCount, ringWeights } from './ring-pooling.ts';
+import { SpectrumPooling, spectrumSize } from './spectrum-pooling.ts';
+import { OrbitMean, RotationOrbit, orbitAngles } from './rotation-orbit.ts';
+import { rotateBilinear } from './spatial.ts';
+import { measureInvariance } from './action.ts';
+import { cyclicGroup, regularFields, trivialFields } from './field-type.ts';
+import { rot90 } from './spatial.ts';
+import { smoothDiskImages } from './test-inputs.ts';
+import { GridGeometryError, LayerArgumentError } from './errors.ts';
+import { buildEncoder } from '../nets/encoders.ts';
+import { countEncoderParams, resolveVaeNetConfig } from '../nets/config.ts';
+
+describe('AntialiasBlur', () => {
+  it('uses normalised Gaussian taps symmetric under the dihedral group', () => {
+    const { side, taps } = gaussianTaps(1);
+    expect(side).toBe(5);
+    expect(taps.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 6);
+    for (let i = 0; i < side; i++) for (let j = 0; j < side; j++) {
+      expect(taps[i * side + j]).toBe(taps[j * side + i]);
+      expect(taps[i * side + j]).toBe(taps[(side - 1 - i) * side + j]);
+    }
+    // Closed form of the centre tap relative to its neighbour: exp(-1 / (2 sigma^2)).
+    expect(taps[2 * side + 3]! / taps[2 * side + 2]!).toBeCloseTo(Math.exp(-0.5), 6);
+    expect(() => gaussianTaps(0)).toThrow(LayerArgumentError);
+    expect(() => new AntialiasBlur({ fieldType: trivialFields(cyclicGroup(4), 1), sigma: -1 })).toThrow(/sigma/);
+  });
+
+  it('commutes with quarter turns on regular fields (exact) and keeps a constant map constant inside', () => {
+    const type = regularFields(8, 2);
+    const blur = new AntialiasBlur({ fieldType: type, sigma: 0.8 });
+    const x = tf.randomNormal([2, 9, 9, 16], 0, 1, 'float32', 4);
+    for (const e of blur.checkEquivariance(x, { elements: [0, 2, 4, 6] })) expect(e.relativeError).toBeLessThan(1e-6);
+    const y = (blur.apply(tf.ones([1, 11, 11, 16])) as tf.Tensor).arraySync() as number[][][][];
+    expect(y[0]![5]![5]![3]).toBeCloseTo(1, 6);
+    expect(y[0]![0]![0]![3]).toBeLessThan(1); // zero padding at the border
+  });
+
+  it('survives a serialization round trip', () => {
+    const blur = new AntialiasBlur({ fieldType: regularFields(4, 1), sigma: 0.7, name: 'aa' });
+    const config = blur.getConfig();
+    const back = serialization.SerializationMap.getMap().classNameMap.AntialiasBlur![1]!(AntialiasBlur as never, config) as AntialiasBlur;
+    expect(back.sigma).toBe(0.7);
+    const x = tf.randomUniform([1, 7, 7, 4], 0, 1, 'float32', 2);
+    expect(Array.from((back.apply(x) as tf.Tensor).dataSync())).toEqual(Array.from((blur.apply(x) as tf.Tensor).dataSync()));
+  });
+});
+
+describe('RingPooling', () => {
+  it('has one ring per whole-pixel radius by default, each row of weights summing to 1', () => {
+    expect(defaultRingCount(9)).toBe(5);
+    expect(defaultRingCount(17)).toBe(9);
+    const w = ringWeights(9, 5);
+    for (let k = 0; k < 5; k++) expect(w.subarray(k * 81, (k + 1) * 81).reduce((a, v) => a + v, 0)).toBeCloseTo(1, 6);
+    // Ring 0 of unit spacing holds only the centre pixel; the corners (outside the disk) weigh little.
+    expect(w[40]).toBeCloseTo(1, 6);
+    expect(w[4 * 81 + 0]!).toBeLessThan(0.01 * w[4 * 81 + 4]!);
+    expect(() => ringWeights(9, 1)).toThrow(LayerArgumentError);
+    expect(() => ringWeights(1, 2)).toThrow(GridGeometryError);
+  });
+
+  it('pools a known map: a value per ring, ring-major output', () => {
+    // Channel 0 holds the distance from the centre, channel 1 a constant 3.
+    const s = 9;
+    const values: number[] = [];
+    for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) values.push(Math.hypot(i - 4, j - 4), 3);
+    const pool = new RingPooling({ fieldType: trivialFields(cyclicGroup(4), 2), rings: 5 });
+    const out = (pool.apply(tf.tensor4d(values, [1, s, s, 2])) as tf.Tensor).dataSync();
+    expect(out.length).toBe(10);
+    for (let k = 0; k < 5; k++) {
+      expect(out[2 * k + 1]).toBeCloseTo(3, 5);
+      // Triangular weights average distances close to the ring's radius.
+      expect(Math.abs(out[2 * k]! - k)).toBeLessThan(0.35);
+    }
+  });
+
+  it('is exactly invariant under quarter turns and close at 45 degrees on smooth maps', () => {
+    const pool = new RingPooling({ fieldType: trivialFields(cyclicGroup(8), 3), rings: 9 });
+    const x = smoothDiskImages(4, 17, 3, { seed: 9, sigma: 1.5 });
+    const base = pool.apply(x) as tf.Tensor;
+    for (const q of [1, 2, 3]) {
+      const turned = pool.apply(rot90(x, q)) as tf.Tensor;
+      expect(tf.max(tf.abs(tf.sub(turned, base))).dataSync()[0]).toBeLessThan(1e-5);
+    }
+    const [e45] = measureInvariance((t) => pool.apply(t) as tf.Tensor, x, [45]);
+    const scale = tf.max(tf.norm(base, 'euclidean', 1)).dataSync()[0]!;
+    console.log(`RingPooling at 45 deg: max distance ${e45!.maxDistance.toFixed(4)} (feature norm ${scale.toFixed(3)})`);
+    expect(e45!.maxDistance / scale).toBeLessThan(0.1);
+  });
+
+  it('refuses regular fields: the group must be pooled first', () => {
+    expect(() => new RingPooling({ fieldType: regularFields(4, 2), rings: 3 })).toThrow(/GroupPooling/);
+  });
+});
+
+describe('SpectrumPooling', () => {
+  it('gives the Fourier magnitudes along the orientations of a known field', () => {
+    // One C8 field, the same at every position: orientation r holds 2 + 3 cos(2 pi r / 8 + 0.4).
+    const n = 8;
+    const values: number[] = [];
+    for (let p = 0; p < 25; p++) for (let r = 0; r < n; r++) values.push(2 + 3 * Math.cos((2 * Math.PI * r) / n + 0.4));
+    const pool = new SpectrumPooling({ inType: regularFields(n, 1), rings: 1 });
+    const out = (pool.apply(tf.tensor4d(values, [1, 5, 5, n])) as tf.Tensor).dataSync();
+    expect(out.length).toBe(spectrumSize(n));
+    // (1/N) sum_r v_r e^{-2 pi i k r / N}: the mean 2 at k = 0, half the amplitude at k = 1, zero elsewhere.
+    expect(out[0]).toBeCloseTo(2, 5);
+    expect(out[1]).toBeCloseTo(1.5, 5);
+    for (let k = 2; k < out.length; k++) expect(out[k]!).toBeLessThan(1e-5);
+  });
+
+  it('is exactly invariant under the quarter turns of C8 and close at 45 degrees', () => {
+    const pool = new SpectrumPooling({ inType: regularFields(8, 2), rings: 5 });
+    const x = smoothDiskImages(3, 9, 16, { seed: 4, sigma: 1 });
+    for (const e of pool.checkEquivariance(x, { elements: [2, 4, 6] })) expect(e.relativeError).toBeLessThan(1e-5);
+    const [e45] = pool.checkEquivariance(x, { elements: [1] });
+    console.log(`SpectrumPooling, C8 element 1 (45 deg, bilinear): relative error ${e45!.relativeError.toFixed(4)}`);
+    expect(e45!.relativeError).toBeLessThan(0.2);
+    expect(() => new SpectrumPooling({ inType: trivialFields(cyclicGroup(8), 2), rings: 1 })).toThrow(/regular fields/);
+  });
+});
+
+describe('RotationOrbit and OrbitMean', () => {
+  it('stacks the input turned by 90 j / k degrees, copy-major, and averages copies back', () => {
+    expect(orbitAngles(3)).toEqual([0, 30, 60]);
+    expect(() => orbitAngles(0)).toThrow(LayerArgumentError);
+    const type = trivialFields(cyclicGroup(8), 1);
+    const x = smoothDiskImages(2, 9, 1, { seed: 3, sigma: 1 });
+    const orbit = new RotationOrbit({ fieldType: type, copies: 2 });
+    const y = orbit.apply(x) as tf.Tensor;
+    expect(y.shape).toEqual([4, 9, 9, 1]);
+    expect(Array.from(tf.slice(y, [0], [2]).dataSync())).toEqual(Array.from(x.dataSync()));
+    expect(Array.from(tf.slice(y, [2], [2]).dataSync())).toEqual(Array.from(rotateBilinear(x, Math.PI / 4).dataSync()));
+    expect(() => new RotationOrbit({ fieldType: regularFields(8, 1), copies: 2 })).toThrow(/trivial fields/);
+    const mean = new OrbitMean({ fieldType: trivialFields(cyclicGroup(8), 3), copies: 2 });
+    const v = tf.tensor2d([[1, 2, 3], [4, 5, 6], [3, 2, 1], [0, 1, 2]]);
+    expect((mean.apply(v) as tf.Tensor).arraySync()).toEqual([[2, 2, 2], [2, 3, 4]]);
+    expect(() => mean.apply(tf.zeros([3, 3]))).toThrow(/do not split/);
+  });
+
+  it('cancels the 45-degree error of a C8 encoder that is exact at quarter turns', () => {
+    // g is C4-exact, so f(x) = (g(x) + g(R45 x)) / 2 gives f(R45 x) = (g(R45 x) + g(R90 x)) / 2 = f(x) up to the
+    // error of composing two bilinear turns; without the orbit the error at 45 degrees is g's own.
+    const x = smoothDiskImages(8, 33, 1, { seed: 5 });
+    const at = (orbit: number, deg: number): number => {
+      const enc = buildEncoder(resolveVaeNetConfig({ encoder: { kind: 'gcnn', widths: [4, 6, 6], N: 8, orbit }, seed: 11 }));
+      return measureInvariance((t) => (enc.predict(t) as tf.Tensor[])[0]!, x, [deg])[0]!.meanDistance;
+    };
+    const [plain, orbit2, exact] = [at(1, 45), at(2, 45), at(2, 90)];
+    console.log(`C8 encoder at 45 deg, mean ||mu(Rx) - mu(x)||: no orbit ${plain.toFixed(5)}, orbit of 2 ${orbit2.toFixed(5)}; orbit of 2 at 90 deg ${exact.toExponential(2)}`);
+    expect(exact).toBeLessThan(1e-5);
+    expect(orbit2).toBeLessThan(0.5 * plain);
+  });
+});
+
+describe('G-CNN encoder with anti-aliased strides and ring pooling', () => {
+  const encoder = { kind: 'gcnn' as const, widths: [4, 6, 6], N: 8, spatialPooling: 'rings' as const, antialias: 1 };
+
+  it('counts its parameters analytically and gives the same mu under quarter turns', () => {
+    const cfg = resolveVaeNetConfig({ encoder, seed: 3 });
+    const enc = buildEncoder(cfg);
+    expect(enc.layers.filter((l) => l.getClassName() === 'AntialiasBlur').map((l) => l.name)).toEqual(['enc_antialias1', 'enc_antialias3']);
+    expect(enc.getLayer('enc_ring_pool').outputShape).toEqual([null, 6 * 5]);
+    const count = countEncoderParams(cfg);
+    expect(enc.countParams()).toBe(count.trainable + count.nonTrainable);
+    const x = tf.randomUniform([3, 33, 33, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    for (const e of measureInvariance((t) => (enc.predict(t) as tf.Tensor[])[0]!, x, [90, 180, 270])) expect(e.maxDistance).toBeLessThan(1e-4);
+  });
+
+  it('moves mu less at 45 degrees than without the blur (initialisation, smooth inputs)', () => {
+    const x = smoothDiskImages(8, 33, 1, { seed: 21 });
+    const at45 = (antialias: number | null): number => {
+      const enc = buildEncoder(resolveVaeNetConfig({ encoder: { ...encoder, antialias }, seed: 3 }));
+      return measureInvariance((t) => (enc.predict(t) as tf.Tensor[])[0]!, x, [45])[0]!.meanDistance;
+    };
+    const [plain, blurred] = [at45(null), at45(1)];
+    console.log(`C8 encoder at 45 deg, mean ||mu(Rx) - mu(x)||: no blur ${plain.toFixed(5)}, blur sigma 1 ${blurred.toFixed(5)}`);
+    expect(blurred).toBeLessThan(0.05);
+    expect(blurred).toBeLessThan(plain);
+  });
+
+  it('builds the spectrum invariant map with the counted parameters, invariant under quarter turns', () => {
+    const cfg = resolveVaeNetConfig({ encoder: { ...encoder, groupPooling: 'spectrum' }, seed: 3 });
+    const enc = buildEncoder(cfg);
+    expect(enc.getLayer('enc_spectrum_pool').outputShape).toEqual([null, 5 * 6 * 5]);
+    const count = countEncoderParams(cfg);
+    expect(enc.countParams()).toBe(count.trainable + count.nonTrainable);
+    const x = tf.randomUniform([3, 33, 33, 1], 0, 1, 'float32', 8) as tf.Tensor4D;
+    for (const e of measureInvariance((t) => (enc.predict(t) as tf.Tensor[])[0]!, x, [90, 180, 270])) expect(e.maxDistance).toBeLessThan(1e-4);
+    expect(() => resolveVaeNetConfig({ encoder: { kind: 'gcnn', groupPooling: 'spectrum', spatialPooling: 'max' } })).toThrow(/encoder\.spatialPooling/);
+  });
+
+  it('rejects a bad sigma, orbit or pooling by field name', () => {
+    expect(() => resolveVaeNetConfig({ encoder: { kind: 'gcnn', orbit: 0 } })).toThrow(/encoder\.orbit/);
+    expect(() => resolveVaeNetConfig({ encoder: { kind: 'so2', orbit: 1.5 } })).toThrow(/encoder\.orbit/);
+    expect(() => resolveVaeNetConfig({ encoder: { kind: 'gcnn', antialias: 0 } })).toThrow(/encoder\.antialias/);
+    expect(() => resolveVaeNetConfig({ encoder: { kind: 'gcnn', spatialPooling: 'ring' as never } })).toThrow(/encoder\.spatialPooling/);
+  });
+});
