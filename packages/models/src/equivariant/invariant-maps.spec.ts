@@ -145,7 +145,7 @@ describe('RotationOrbit and OrbitMean', () => {
     // error of composing two bilinear turns; without the orbit the error at 45 degrees is g's own.
     const x = smoothDiskImages(8, 33, 1, { seed: 5 });
     const at = (orbit: number, deg: number): number => {
-      const enc = buildEncoder(resolveVaeNetConfig({ encoder: { kind: 'gcnn', widths: [4, 6, 6], N: 8, orbit }, seed: 11 }));
+      const enc = buildEncoder(resolveVaeNetConfig({ encoder: { kind: 'gcnn', widths: [4, 6, 6], N: 8, groupPooling: 'max', spatialPooling: 'mean', antialias: null, orbit }, seed: 11 }));
       return measureInvariance((t) => (enc.predict(t) as tf.Tensor[])[0]!, x, [deg])[0]!.meanDistance;
     };
     const [plain, orbit2, exact] = [at(1, 45), at(2, 45), at(2, 90)];
@@ -156,7 +156,7 @@ describe('RotationOrbit and OrbitMean', () => {
 });
 
 describe('G-CNN encoder with anti-aliased strides and ring pooling', () => {
-  const encoder = { kind: 'gcnn' as const, widths: [4, 6, 6], N: 8, spatialPooling: 'rings' as const, antialias: 1 };
+  const encoder = { kind: 'gcnn' as const, widths: [4, 6, 6], N: 8, groupPooling: 'max' as const, spatialPooling: 'rings' as const, antialias: 1, orbit: 1 };
 
   it('counts its parameters analytically and gives the same mu under quarter turns', () => {
     const cfg = resolveVaeNetConfig({ encoder, seed: 3 });

@@ -79,7 +79,9 @@ describe('S-GVAE encoder', () => {
 
 describe('training and inference modes', () => {
   it('updates batch-norm moving statistics only in training mode; dropout acts only in training', () => {
-    const enc = small('gcnn');
+    const enc = buildEncoder(
+      resolveVaeNetConfig({ encoder: { kind: 'gcnn', widths: [4, 6, 6], N: 8, groupPooling: 'max', dropout: 0.1, head: { dropout: 0.2 } }, seed: 3 }),
+    );
     const x = tf.randomUniform([8, 33, 33, 1], 0, 1, 'float32', 6);
     const stats = (): number[][] =>
       ['enc_gbn1', 'enc_gbn3', 'enc_head_bn'].map((n) => Array.from(enc.getLayer(n).getWeights()[2]!.dataSync()));
@@ -155,7 +157,8 @@ describe('S-GVAE encoder with SO(2)-steerable layers (encoder.kind so2)', () => 
   });
 
   it('updates its batch-norm statistics only in training mode', () => {
-    const enc = so2();
+    // The default preset trains without dropout; switch it on to see it act in training only.
+    const enc = so2({ dropout: 0.1, head: { hidden: 32, activation: 'elu', batchNorm: true, dropout: 0.2 } });
     const x = tf.randomUniform([8, 33, 33, 1], 0, 1, 'float32', 6);
     const stats = (): number[][] => ['enc_so2bn1', 'enc_so2bn3'].map((n) => Array.from(enc.getLayer(n).getWeights()[3]!.dataSync()));
     const initial = stats();

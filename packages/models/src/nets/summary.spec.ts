@@ -33,8 +33,8 @@ describe('model summary', () => {
     const enc = buildEncoder(vaePreset('default', 'gcnn'));
     const text = formatSummary(summarizeModel(enc));
     expect(text).toMatch(/enc_gconv2\s+GroupConv2D\s+\[B, 17, 17, 128\]/);
-    expect(text).toMatch(/parameters: 34,983 \(trainable 34,839, non-trainable 144\)/);
-    expect(text).toMatch(/forward FLOPs per image: 185\.\d\dM/);
+    expect(text).toMatch(/parameters: 47,271 \(trainable 47,127, non-trainable 144\)/);
+    expect(text).toMatch(/forward FLOPs per image: 375\.\d\dM/);
   });
 
   it('counts the SO(2) convolutions on their expanded filters and the Fourier nonlinearity\'s two sample matmuls', () => {
@@ -52,13 +52,26 @@ describe('model summary', () => {
     expect(s.stepFlops).toBe(2 * 9 * 5 * lift.nBasis * 3);
   });
 
+  it('counts the orbit copies, the blur and the spectrum pooling of the default G-CNN encoder', () => {
+    const s = summarizeModel(buildEncoder(vaePreset('default', 'gcnn')));
+    const row = (name: string) => s.layers.find((r) => r.name === name)!;
+    // Two copies of every image pass the convolutions: 2 x 2 k^2 Cin Cout H W.
+    expect(row('enc_gconv2').flops).toBe(2 * 2 * 25 * 64 * 128 * 17 * 17);
+    // The 5 x 5 Gaussian (sigma 1) on 128 channels of 17 x 17, on both copies.
+    expect(row('enc_antialias3').flops).toBe(2 * 2 * 25 * 128 * 17 * 17);
+    // Five rings over 9 x 9 x 128, then two [8 -> 5] DFT matmuls per field and ring, on both copies.
+    expect(row('enc_spectrum_pool').flops).toBe(2 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5));
+    // After the orbit mean the head sees one row per image.
+    expect(row('enc_head_dense').flops).toBe(2 * 400 * 32);
+  });
+
   it('formats the SO(2) encoder with its FLOPs', () => {
     const enc = buildEncoder(vaePreset('default', 'so2'));
     const text = formatSummary(summarizeModel(enc));
     expect(text).toMatch(/enc_so2conv2\s+So2Conv2D\s+\[B, 17, 17, 112\]\s+8,336\s+90\.63M/);
     expect(text).toMatch(/enc_act2\s+FourierPointwise\s+\[B, 17, 17, 112\]\s+0\s+2\.07M/);
-    expect(text).toMatch(/parameters: 27,447 \(trainable 27,183, non-trainable 264\)/);
-    expect(text).toMatch(/forward FLOPs per image: 146\.51M/);
+    expect(text).toMatch(/parameters: 31,543 \(trainable 31,279, non-trainable 264\)/);
+    expect(text).toMatch(/forward FLOPs per image: 148\.22M/);
     console.log(text);
   });
 });

@@ -12,6 +12,8 @@
 // The C_N and SO(2) layers also expand their filters once per step (one
 // matmul); that is reported separately as `stepFlops` because it does not
 // grow with the batch.
+import { gaussianTaps } from '../equivariant/antialias-blur.ts';
+import { spectrumSize } from '../equivariant/spectrum-pooling.ts';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
@@ -70,6 +72,21 @@ function layerFlops(layer: LayerLike): { flops: number; stepFlops: number } {
     const d = 2 * cfg.fieldType.maxFrequency + 1;
     return { flops: 4 * d * cfg.samples * cfg.fieldType.fields * prod(out.slice(1, -1)), stepFlops: 0 };
   }
+  if (cls === 'AntialiasBlur' && out !== null) {
+    // A fixed depthwise Gaussian, (2r + 1)^2 taps per channel and pixel.
+    const side = gaussianTaps((layer.getConfig() as { sigma: number }).sigma).side;
+    return { flops: 2 * side * side * prod(out.slice(1)), stepFlops: 0 };
+  }
+  if ((cls === 'RingPooling' || cls === 'SpectrumPooling') && inp !== null) {
+    // One [R, S*S] x [S*S, C] matmul (plus, for the spectrum, two [N, N/2 + 1] DFT matmuls per field and ring).
+    const rings = (layer.getConfig() as { rings: number }).rings;
+    let flops = 2 * rings * prod(inp.slice(1));
+    if (cls === 'SpectrumPooling') {
+      const n = (layer.getConfig() as { inType: { group: { order: number } } }).inType.group.order;
+      flops += 4 * rings * (inp[inp.length - 1] ?? 0) * spectrumSize(n);
+    }
+    return { flops, stepFlops: 0 };
+  }
   const kernel = kernelShape(layer);
   if (out === null || inp === null || kernel === null) return { flops: 0, stepFlops: 0 };
   switch (cls) {
@@ -111,17 +128,25 @@ function layerFlops(layer: LayerLike): { flops: number; stepFlops: number } {
 }
 
 export function summarizeModel(model: LayersModel): ModelSummary {
+  // Layers between a RotationOrbit and its OrbitMean run on k copies of every image.
+  let copies = 1;
   const rows: LayerSummary[] = model.layers.map((layer) => {
     const out = shapeOf(() => layer.outputShape);
     const trainableParams = layer.trainableWeights.reduce((a, w) => a + prod(w.shape), 0);
-    return {
+    const cls = layer.getClassName();
+    if (cls === 'OrbitMean') copies = 1;
+    const { flops, stepFlops } = layerFlops(layer);
+    const row = {
       name: layer.name,
-      className: layer.getClassName(),
+      className: cls,
       outputShape: out === null ? '?' : `[${out.map((d) => (d === null ? 'B' : String(d))).join(', ')}]`,
       params: layer.countParams(),
       trainableParams,
-      ...layerFlops(layer),
+      flops: flops * copies,
+      stepFlops,
     };
+    if (cls === 'RotationOrbit') copies = (layer.getConfig() as { copies: number }).copies;
+    return row;
   });
   const params = rows.reduce((a, r) => a + r.params, 0);
   const trainableParams = rows.reduce((a, r) => a + r.trainableParams, 0);
