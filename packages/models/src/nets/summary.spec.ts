@@ -34,7 +34,7 @@ describe('model summary', () => {
     const text = formatSummary(summarizeModel(enc));
     expect(text).toMatch(/enc_gconv2\s+GroupConv2D\s+\[B, 17, 17, 128\]/);
     expect(text).toMatch(/parameters: 47,271 \(trainable 47,127, non-trainable 144\)/);
-    expect(text).toMatch(/forward FLOPs per image: 375\.\d\dM/);
+    expect(text).toMatch(/forward FLOPs per image: 563\.\d\dM/);
   });
 
   it('counts the SO(2) convolutions on their expanded filters and the Fourier nonlinearity\'s two sample matmuls', () => {
@@ -55,12 +55,12 @@ describe('model summary', () => {
   it('counts the orbit copies, the blur and the spectrum pooling of the default G-CNN encoder', () => {
     const s = summarizeModel(buildEncoder(vaePreset('default', 'gcnn')));
     const row = (name: string) => s.layers.find((r) => r.name === name)!;
-    // Two copies of every image pass the convolutions: 2 x 2 k^2 Cin Cout H W.
-    expect(row('enc_gconv2').flops).toBe(2 * 2 * 25 * 64 * 128 * 17 * 17);
-    // The 5 x 5 Gaussian (sigma 1) on 128 channels of 17 x 17, on both copies.
-    expect(row('enc_antialias3').flops).toBe(2 * 2 * 25 * 128 * 17 * 17);
-    // Five rings over 9 x 9 x 128, then two [8 -> 5] DFT matmuls per field and ring, on both copies.
-    expect(row('enc_spectrum_pool').flops).toBe(2 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5));
+    // Three copies of every image pass the convolutions: 3 x 2 k^2 Cin Cout H W.
+    expect(row('enc_gconv2').flops).toBe(3 * 2 * 25 * 64 * 128 * 17 * 17);
+    // The 5 x 5 Gaussian (sigma 1) on 128 channels of 17 x 17, on every copy.
+    expect(row('enc_antialias3').flops).toBe(3 * 2 * 25 * 128 * 17 * 17);
+    // Five rings over 9 x 9 x 128, then two [8 -> 5] DFT matmuls per field and ring, on every copy.
+    expect(row('enc_spectrum_pool').flops).toBe(3 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5));
     // After the orbit mean the head sees one row per image.
     expect(row('enc_head_dense').flops).toBe(2 * 400 * 32);
   });
