@@ -57,6 +57,18 @@ export function ringWeights(size: number, rings: number, margin = 0, sigma = 2):
   return out;
 }
 
+/**
+ * Weighted sums over positions: maps [B, S, S, C] and weights [R, S * S] give
+ * [R, B * C] (row r, column b * C + c), one matmul. Shared by ring and
+ * spectrum pooling.
+ */
+export function poolPositions(x: tf.Tensor, weights: tf.Tensor2D): tf.Tensor2D {
+  const [b, s, s2, c] = x.shape as [number, number, number, number];
+  if (s !== s2) throw new GridGeometryError(`pooling over positions needs square maps, got ${s}x${s2}`);
+  const flat = tf.reshape(tf.transpose(tf.reshape(x, [b, s * s, c]), [1, 0, 2]), [s * s, b * c]);
+  return tf.matMul(weights, flat);
+}
+
 export class RingPooling extends EquivariantLayer {
   static readonly className = 'RingPooling';
   readonly inType: FieldType;
@@ -98,11 +110,9 @@ export class RingPooling extends EquivariantLayer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: LayerKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = singleTensor(inputs, RingPooling.className);
-      const [b, s, s2, c] = x.shape as [number, number, number, number];
-      if (s !== s2) throw new GridGeometryError(`RingPooling needs square maps, got ${s}x${s2}`);
-      // [B, S, S, C] -> [S*S, B*C], one matmul with the ring weights, -> [B, R*C] (ring-major).
-      const flat = tf.reshape(tf.transpose(tf.reshape(x, [b, s * s, c]), [1, 0, 2]), [s * s, b * c]);
-      const pooled = tf.matMul(this.weightsFor(s), flat);
+      const [b, s, , c] = x.shape as [number, number, number, number];
+      // [R, B*C] -> [B, R*C] (ring-major).
+      const pooled = poolPositions(x, this.weightsFor(s));
       return tf.reshape(tf.transpose(tf.reshape(pooled, [this.rings, b, c]), [1, 0, 2]), [b, this.rings * c]);
     });
   }

@@ -13,7 +13,7 @@ import type { Shape } from '@tensorflow/tfjs-layers';
 import { EquivariantLayer, argsFromConfig, singleTensor, type BaseLayerArgs, type LayerKwargs } from './equivariant-layer.ts';
 import { FieldTypeError, GridGeometryError, LayerArgumentError } from './errors.ts';
 import { channelCount, describeFieldType, fieldTypeToJson, groupOrder, trivialFields, type FieldType } from './field-type.ts';
-import { ringWeights } from './ring-pooling.ts';
+import { poolPositions, ringWeights } from './ring-pooling.ts';
 import { diskMaskValues } from './spatial.ts';
 
 export interface SpectrumPoolingArgs extends BaseLayerArgs {
@@ -96,13 +96,11 @@ export class SpectrumPooling extends EquivariantLayer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: LayerKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = singleTensor(inputs, SpectrumPooling.className);
-      const [b, s, s2, c] = x.shape as [number, number, number, number];
-      if (s !== s2) throw new GridGeometryError(`SpectrumPooling needs square maps, got ${s}x${s2}`);
+      const [b, s] = x.shape as [number, number, number, number];
       const n = groupOrder(this.inType.group);
       const fields = this.inType.fields;
-      // Spatial pooling: [S*S, B*C] -> [R, B*C] -> [R*B*F, N] (channels are field-major, orientation-minor).
-      const flat = tf.reshape(tf.transpose(tf.reshape(x, [b, s * s, c]), [1, 0, 2]), [s * s, b * c]);
-      const pooled = tf.reshape(tf.matMul(this.poolFor(s), flat), [this.rings * b * fields, n]);
+      // Spatial pooling: [R, B*C] -> [R*B*F, N] (channels are field-major, orientation-minor).
+      const pooled = tf.reshape(poolPositions(x, this.poolFor(s)), [this.rings * b * fields, n]);
       const [cos, sin] = this.dftMatrices();
       const re = tf.matMul(pooled, cos);
       const im = tf.matMul(pooled, sin);

@@ -215,6 +215,9 @@ const DEFAULT_GCNN: VaeNetConfig = {
   seed: null,
 };
 
+/** The paper's dense heads (hidden layer with ELU, batch norm, dropout 0.2), shared by both S-GVAE encoders. */
+const PAPER_HEAD: HeadConfig = { hidden: 64, activation: 'elu', batchNorm: true, dropout: 0.2 };
+
 const PAPER_GCNN: VaeNetConfig = {
   ...DEFAULT_GCNN,
   encoder: {
@@ -224,7 +227,7 @@ const PAPER_GCNN: VaeNetConfig = {
     // Group max per ring keeps the encoder near the paper's 800k parameters
     // (the spectrum would multiply the head's input by 5).
     groupPooling: 'max',
-    head: { hidden: 64, activation: 'elu', batchNorm: true, dropout: 0.2 },
+    head: PAPER_HEAD,
   },
   decoder: { widths: [128, 64, 32], kernelSize: 5, activation: 'relu', batchNorm: true, dropout: 0.2 },
 };
@@ -277,7 +280,7 @@ const PAPER_SO2: VaeNetConfig = {
     spatialPooling: 'mean',
     antialias: null,
     invariantFields: 64,
-    head: { hidden: 64, activation: 'elu', batchNorm: true, dropout: 0.2 },
+    head: PAPER_HEAD,
   },
 };
 

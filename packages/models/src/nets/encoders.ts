@@ -28,7 +28,7 @@ import { So2Conv2D } from '../equivariant/so2-conv.ts';
 import { So2BatchNorm } from '../equivariant/so2-batch-norm.ts';
 import { FourierPointwise } from '../equivariant/so2-fourier-pointwise.ts';
 import { So2NormPool } from '../equivariant/so2-norm-pool.ts';
-import { validateVaeNetConfig, type CnnEncoderConfig, type GcnnEncoderConfig, type MaskConfig, type So2EncoderConfig, type VaeNetConfig } from './config.ts';
+import { encoderMapSizes, validateVaeNetConfig, type CnnEncoderConfig, type GcnnEncoderConfig, type MaskConfig, type So2EncoderConfig, type VaeNetConfig } from './config.ts';
 import { channelBatchNorm } from './batch-norm.ts';
 import { L2Normalize, SoftplusShift } from './head-layers.ts';
 import { NetConfigError } from './errors.ts';
@@ -69,11 +69,6 @@ function latentHeads(features: SymbolicTensor, cfg: VaeNetConfig, seedBase: numb
   const mean = dense(m, 'mean', 1);
   const scale = apply(new SoftplusShift({ shift: GAUSSIAN_SCALE_FLOOR, name: 'scale' }), dense(m, 'enc_scale_dense', 2));
   return [mean, scale];
-}
-
-/** Side of the last encoder map. */
-function mapSize(imageSize: number, e: { kernelSize: number; strides: number[]; padding: number }): number {
-  return e.strides.reduce((size, stride) => convOutputSize({ inputSize: size, kernelSize: e.kernelSize, stride, padding: e.padding }), imageSize);
 }
 
 /** Pools invariant (trivial) feature maps over the disk or over concentric rings: [B, S, S, C] -> [B, C] or [B, R * C]. */
@@ -179,7 +174,7 @@ function buildSo2Encoder(cfg: VaeNetConfig, e: So2EncoderConfig): LayersModel {
     invariant = pool.outType;
     x = apply(pool, x);
   }
-  x = spatialPool(x, invariant, e.spatialPooling, e.mask, mapSize(cfg.imageSize, e));
+  x = spatialPool(x, invariant, e.spatialPooling, e.mask, encoderMapSizes(cfg.imageSize, e).at(-1)!);
   x = orbitMean(x, e.orbit);
   return model({ inputs: image, outputs: latentHeads(x, cfg, 100), name: 'sgvae_so2_encoder' });
 }
