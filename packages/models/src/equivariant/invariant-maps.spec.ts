@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { AntialiasBlur, gaussianTaps } from './antialias-blur.ts';
 import { RingPooling, defaultRingCount, ringWeights } from './ring-pooling.ts';
-import { SpectrumPooling, spectrumSize } from './spectrum-pooling.ts';
+import { SpectrumPooling, angularMomentWeights, spectrumFeatureCount, spectrumSize } from './spectrum-pooling.ts';
 import { OrbitMean, RotationOrbit, orbitAngles } from './rotation-orbit.ts';
 import { rotateBilinear } from './spatial.ts';
 import { measureInvariance } from './action.ts';
@@ -116,6 +116,75 @@ describe('SpectrumPooling', () => {
   });
 });
 
+describe('SpectrumPooling with angular harmonics', () => {
+  /** One field constant along the N orientations, holding the given values at the given pixels of a 9x9 map. */
+  const pointMap = (n: number, points: Array<[number, number, number]>): tf.Tensor4D => {
+    const values = new Float32Array(81 * n);
+    for (const [i, j, v] of points) for (let g = 0; g < n; g++) values[(i * 9 + j) * n + g] = v;
+    return tf.tensor4d(values, [1, 9, 9, n]);
+  };
+
+  it('counts its features and keeps the ring means first, as without harmonics', () => {
+    expect(spectrumFeatureCount(8, 5, 0)).toBe(25);
+    expect(spectrumFeatureCount(8, 5, 2)).toBe(25 + 2 * 4 * 8);
+    const x = smoothDiskImages(2, 9, 16, { seed: 6, sigma: 1 });
+    const plain = new SpectrumPooling({ inType: regularFields(8, 2), rings: 5 }).apply(x) as tf.Tensor;
+    const withK = new SpectrumPooling({ inType: regularFields(8, 2), rings: 5, harmonics: 2 }).apply(x) as tf.Tensor;
+    expect(withK.shape).toEqual([2, 2 * spectrumFeatureCount(8, 5, 2)]);
+    expect(Array.from(tf.slice(withK, [0, 0], [2, 50]).dataSync())).toEqual(Array.from(plain.dataSync()));
+  });
+
+  it('gives the closed-form moment of a single point: its ring weight at l = 0, zero at the other orientation frequencies', () => {
+    // A point at (row 4, column 6): radius 2, angle 0. Constant along the orientations, so only l = 0 survives,
+    // with magnitude |w_r(p) e^{-i k 0}| = w_r(p) for every k (the ring weights of RingPooling, rows normalised).
+    const n = 4;
+    const out = (new SpectrumPooling({ inType: regularFields(n, 1), rings: 5, harmonics: 2 }).apply(pointMap(n, [[4, 6, 1]])) as tf.Tensor).dataSync();
+    const w = ringWeights(9, 5);
+    const means = 5 * spectrumSize(n);
+    for (let k = 1; k <= 2; k++) {
+      for (let r = 1; r < 5; r++) {
+        const at = means + ((k - 1) * 4 + (r - 1)) * n;
+        expect(out[at]!).toBeCloseTo(w[r * 81 + 4 * 9 + 6]!, 5);
+        for (let l = 1; l < n; l++) expect(out[at + l]!).toBeLessThan(1e-5);
+      }
+    }
+  });
+
+  it('tells a one-sided layout from a two-sided one that ring means cannot', () => {
+    // Two equal points on ring 2: on opposite sides (like the two loops of an 8) or a quarter turn apart
+    // (a loop and a stroke on one side). Ring means agree; the first harmonic is |1 + e^{-i pi}| = 0 against |1 + e^{-i pi/2}| = sqrt 2.
+    const n = 4;
+    const pool = new SpectrumPooling({ inType: regularFields(n, 1), rings: 5, harmonics: 1 });
+    const opposite = (pool.apply(pointMap(n, [[4, 6, 1], [4, 2, 1]])) as tf.Tensor).dataSync();
+    const oneSide = (pool.apply(pointMap(n, [[4, 6, 1], [2, 4, 1]])) as tf.Tensor).dataSync();
+    const means = 5 * spectrumSize(n);
+    for (let i = 0; i < means; i++) expect(oneSide[i]!).toBeCloseTo(opposite[i]!, 6);
+    const w = ringWeights(9, 5)[2 * 81 + 4 * 9 + 6]!;
+    const ring2 = means + 1 * n;
+    expect(opposite[ring2]!).toBeLessThan(1e-5);
+    expect(oneSide[ring2]!).toBeCloseTo(Math.SQRT2 * w, 5);
+  });
+
+  it('is exactly invariant under the quarter turns of C8, close at 45 degrees, and keeps finite gradients', () => {
+    const pool = new SpectrumPooling({ inType: regularFields(8, 2), rings: 5, harmonics: 2 });
+    const x = smoothDiskImages(3, 9, 16, { seed: 4, sigma: 1 });
+    for (const e of pool.checkEquivariance(x, { elements: [2, 4, 6] })) expect(e.relativeError).toBeLessThan(1e-5);
+    const [e45] = pool.checkEquivariance(x, { elements: [1] });
+    console.log(`SpectrumPooling with 2 angular harmonics, C8 element 1 (45 deg, bilinear): relative error ${e45!.relativeError.toFixed(4)}`);
+    expect(e45!.relativeError).toBeLessThan(0.2);
+    // At a zero map every magnitude sits on the floor of the square root; the gradient must stay finite.
+    const grad = tf.grad((t: tf.Tensor) => tf.sum(pool.apply(t) as tf.Tensor))(tf.zeros([1, 9, 9, 16]));
+    expect(Number.isFinite(tf.sum(tf.abs(grad)).dataSync()[0]!)).toBe(true);
+  });
+
+  it('refuses harmonics without rings, and negative or fractional counts', () => {
+    expect(() => new SpectrumPooling({ inType: regularFields(8, 1), rings: 1, harmonics: 1 })).toThrow(/rings >= 2/);
+    expect(() => new SpectrumPooling({ inType: regularFields(8, 1), rings: 3, harmonics: -1 })).toThrow(/harmonics/);
+    expect(() => new SpectrumPooling({ inType: regularFields(8, 1), rings: 3, harmonics: 1.5 })).toThrow(/harmonics/);
+    expect(() => angularMomentWeights(9, 1, 1)).toThrow(/rings >= 2/);
+  });
+});
+
 describe('RotationOrbit and OrbitMean', () => {
   it('stacks the input turned by 90 j / k degrees, copy-major, and averages copies back', () => {
     expect(orbitAngles(3)).toEqual([0, 30, 60]);
@@ -156,8 +225,8 @@ describe('save -> load round trip of the invariant-map layers', () => {
       new RotationOrbit({ fieldType: trivialFields(g, 1), copies: 3, name: 'orbit' }),
       new AntialiasBlur({ fieldType: trivialFields(g, 1), sigma: 0.7, name: 'blur' }),
       new LiftingConv2D({ inType: trivialFields(g, 1), outType: regularFields(4, 2), kernelSize: 5, stride: 2, seed: 3, name: 'lift' }),
-      new SpectrumPooling({ inType: regularFields(4, 2), rings: 3, margin: 5, sigma: 1.5, name: 'spectrum' }),
-      new OrbitMean({ fieldType: trivialFields(g, 3 * 2 * 3), copies: 3, name: 'orbit_mean' }),
+      new SpectrumPooling({ inType: regularFields(4, 2), rings: 3, harmonics: 2, margin: 5, sigma: 1.5, name: 'spectrum' }),
+      new OrbitMean({ fieldType: trivialFields(g, 2 * spectrumFeatureCount(4, 3, 2)), copies: 3, name: 'orbit_mean' }),
     ];
     await expectLayerChainRoundTrip(chain, [17, 17, 1]);
     const rings: ChainLayer[] = [

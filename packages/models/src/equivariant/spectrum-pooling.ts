@@ -7,6 +7,19 @@
 // invariant under C_N; group max pooling keeps one number of the N, the
 // spectrum keeps floor(N/2) + 1 (how strongly, and how sharply tuned, each
 // feature responds across orientations).
+//
+// With `harmonics: K > 0` the rings also keep where around the centre things
+// lie. For ring r > 0 and angular frequency k = 1..K, the layer takes the
+// complex moment sum_x w_r(x) exp(-i k theta(x)) F(x, g) of each orientation
+// channel (theta the angle of the pixel around the centre), then the Fourier
+// transform along the N orientations, frequencies l = 0..N-1, and keeps the
+// magnitudes. A turn by alpha moves theta by alpha and the orientations by
+// alpha too, so each coefficient (k, l) only gains the phase exp(-i (k + l)
+// alpha): the magnitudes are exactly invariant under quarter turns (the grid
+// maps onto itself) and approximately under other angles. Plain rings
+// (k = 0) cannot tell a 6 from a 0 or an 8 by layout: all three have a loop
+// at some radius; the angular harmonics say whether the loop and the stroke
+// sit on one side or on opposite sides.
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import type { Shape } from '@tensorflow/tfjs-layers';
@@ -21,6 +34,8 @@ export interface SpectrumPoolingArgs extends BaseLayerArgs {
   inType: FieldType;
   /** 1: one weighted mean over the disk; >= 2: that many rings (RingPooling's weights). */
   rings: number;
+  /** Angular frequencies K of the ring moments (0: ring means only); needs rings >= 2. */
+  harmonics?: number;
   margin?: number;
   sigma?: number;
 }
@@ -28,6 +43,44 @@ export interface SpectrumPoolingArgs extends BaseLayerArgs {
 /** Number of Fourier magnitudes per field and ring: floor(N / 2) + 1. */
 export function spectrumSize(n: number): number {
   return Math.floor(n / 2) + 1;
+}
+
+/**
+ * Invariant features per field: rings x (floor(N/2) + 1) from the ring means,
+ * plus (rings - 1) x K x N from the angular moments of the rings beyond the centre.
+ */
+export function spectrumFeatureCount(n: number, rings: number, harmonics = 0): number {
+  return rings * spectrumSize(n) + (harmonics > 0 ? (rings - 1) * harmonics * n : 0);
+}
+
+/**
+ * Angular moment weights [K * (R - 1), S * S] (cosine part, sine part): row
+ * (k - 1) * (R - 1) + (r - 1) is ring r's weights times cos(k theta) and
+ * sin(k theta), theta = atan2(row - c, column - c).
+ */
+export function angularMomentWeights(size: number, rings: number, harmonics: number, margin = 0, sigma = 2): [Float32Array, Float32Array] {
+  if (!Number.isInteger(harmonics) || harmonics < 1) throw new LayerArgumentError(`SpectrumPooling: harmonics must be a positive integer here, got ${harmonics}`);
+  if (rings < 2) throw new LayerArgumentError(`SpectrumPooling: angular harmonics need rings >= 2 (ring 0 is the centre), got ${rings}`);
+  const w = ringWeights(size, rings, margin, sigma);
+  const c = (size - 1) / 2;
+  const px = size * size;
+  const rows = harmonics * (rings - 1);
+  const cos = new Float32Array(rows * px);
+  const sin = new Float32Array(rows * px);
+  for (let k = 1; k <= harmonics; k++) {
+    for (let r = 1; r < rings; r++) {
+      const row = (k - 1) * (rings - 1) + (r - 1);
+      for (let i = 0; i < size; i++) {
+        for (let j = 0; j < size; j++) {
+          const p = i * size + j;
+          const theta = Math.atan2(i - c, j - c);
+          cos[row * px + p] = w[r * px + p]! * Math.cos(k * theta);
+          sin[row * px + p] = w[r * px + p]! * Math.sin(k * theta);
+        }
+      }
+    }
+  }
+  return [cos, sin];
 }
 
 /** Spatial pooling weights [rings, S * S], each row summing to 1. */
@@ -44,10 +97,13 @@ export class SpectrumPooling extends EquivariantLayer {
   readonly inType: FieldType;
   readonly outType: FieldType;
   readonly rings: number;
+  readonly harmonics: number;
   readonly margin: number;
   readonly sigma: number;
   private pool: tf.Tensor2D | null = null;
+  private moments: [tf.Tensor2D, tf.Tensor2D] | null = null;
   private dft: [tf.Tensor2D, tf.Tensor2D] | null = null;
+  private fullDft: [tf.Tensor2D, tf.Tensor2D] | null = null;
 
   constructor(args: SpectrumPoolingArgs) {
     super(args);
@@ -55,9 +111,40 @@ export class SpectrumPooling extends EquivariantLayer {
     if (!Number.isInteger(args.rings) || args.rings < 1) throw new LayerArgumentError(`SpectrumPooling: rings must be a positive integer, got ${args.rings}`);
     this.inType = args.inType;
     this.rings = args.rings;
+    // Absent in configs saved before the option existed: ring means only.
+    this.harmonics = args.harmonics ?? 0;
+    if (!Number.isInteger(this.harmonics) || this.harmonics < 0) throw new LayerArgumentError(`SpectrumPooling: harmonics must be an integer >= 0, got ${args.harmonics}`);
+    if (this.harmonics > 0 && this.rings < 2) throw new LayerArgumentError(`SpectrumPooling: angular harmonics need rings >= 2 (ring 0 is the centre), got ${this.rings}`);
     this.margin = args.margin ?? 0;
     this.sigma = args.sigma ?? 2;
-    this.outType = trivialFields(args.inType.group, args.rings * args.inType.fields * spectrumSize(groupOrder(args.inType.group)));
+    this.outType = trivialFields(args.inType.group, args.inType.fields * spectrumFeatureCount(groupOrder(args.inType.group), this.rings, this.harmonics));
+  }
+
+  private momentsFor(size: number): [tf.Tensor2D, tf.Tensor2D] {
+    if (this.moments === null || this.moments[0].isDisposed || this.moments[0].shape[1] !== size * size) {
+      this.moments?.forEach((t) => t.dispose());
+      const rows = this.harmonics * (this.rings - 1);
+      const [cos, sin] = angularMomentWeights(size, this.rings, this.harmonics, this.margin, this.sigma);
+      this.moments = [tf.keep(tf.tensor2d(cos, [rows, size * size])), tf.keep(tf.tensor2d(sin, [rows, size * size]))];
+    }
+    return this.moments;
+  }
+
+  /** [N, N] cosine and sine of 2 pi g l / N (no 1/N: the moments are already means). */
+  private fullDftMatrices(): [tf.Tensor2D, tf.Tensor2D] {
+    if (this.fullDft === null || this.fullDft[0].isDisposed) {
+      const n = groupOrder(this.inType.group);
+      const cos = new Float32Array(n * n);
+      const sin = new Float32Array(n * n);
+      for (let g = 0; g < n; g++) {
+        for (let l = 0; l < n; l++) {
+          cos[g * n + l] = Math.cos((2 * Math.PI * g * l) / n) / n;
+          sin[g * n + l] = Math.sin((2 * Math.PI * g * l) / n) / n;
+        }
+      }
+      this.fullDft = [tf.keep(tf.tensor2d(cos, [n, n])), tf.keep(tf.tensor2d(sin, [n, n]))];
+    }
+    return this.fullDft;
   }
 
   private poolFor(size: number): tf.Tensor2D {
@@ -89,7 +176,10 @@ export class SpectrumPooling extends EquivariantLayer {
     const shape = this.checkInputShape(inputShape);
     if (shape.length !== 4) throw new GridGeometryError(`SpectrumPooling takes NHWC maps, got shape ${JSON.stringify(shape)}`);
     if (shape[1] != null && shape[2] != null && shape[1] !== shape[2]) throw new GridGeometryError(`SpectrumPooling needs square maps, got ${shape[1]}x${shape[2]}`);
-    if (shape[1] != null) spatialPoolWeights(shape[1], this.rings, this.margin, this.sigma);
+    if (shape[1] != null) {
+      spatialPoolWeights(shape[1], this.rings, this.margin, this.sigma);
+      if (this.harmonics > 0) angularMomentWeights(shape[1], this.rings, this.harmonics, this.margin, this.sigma);
+    }
     this.built = true;
   }
 
@@ -107,7 +197,19 @@ export class SpectrumPooling extends EquivariantLayer {
       // The small floor keeps the gradient of the square root finite at a zero coefficient.
       const mag = tf.sqrt(tf.add(tf.add(tf.square(re), tf.square(im)), 1e-12));
       const k = spectrumSize(n);
-      return tf.reshape(tf.transpose(tf.reshape(mag, [this.rings, b, fields * k]), [1, 0, 2]), [b, this.rings * fields * k]);
+      const means = tf.reshape(tf.transpose(tf.reshape(mag, [this.rings, b, fields * k]), [1, 0, 2]), [b, this.rings * fields * k]);
+      if (this.harmonics === 0) return means;
+      // Angular moments a + i b = sum_x w(x) e^{-i k theta} F(x, g), then sum_g (a + i b) e^{-2 pi i g l / N}.
+      const rows = this.harmonics * (this.rings - 1);
+      const [mc, ms] = this.momentsFor(s);
+      const a = tf.reshape(poolPositions(x, mc), [rows * b * fields, n]);
+      const bIm = tf.neg(tf.reshape(poolPositions(x, ms), [rows * b * fields, n]));
+      const [fc, fs] = this.fullDftMatrices();
+      const hre = tf.add(tf.matMul(a, fc), tf.matMul(bIm, fs));
+      const him = tf.sub(tf.matMul(bIm, fc), tf.matMul(a, fs));
+      const hmag = tf.sqrt(tf.add(tf.add(tf.square(hre), tf.square(him)), 1e-12));
+      const angular = tf.reshape(tf.transpose(tf.reshape(hmag, [rows, b, fields * n]), [1, 0, 2]), [b, rows * fields * n]);
+      return tf.concat([means, angular], 1);
     });
   }
 
@@ -121,6 +223,10 @@ export class SpectrumPooling extends EquivariantLayer {
     this.pool = null;
     this.dft?.forEach((t) => t.dispose());
     this.dft = null;
+    this.moments?.forEach((t) => t.dispose());
+    this.moments = null;
+    this.fullDft?.forEach((t) => t.dispose());
+    this.fullDft = null;
     return super.dispose();
   }
 
@@ -132,7 +238,7 @@ export class SpectrumPooling extends EquivariantLayer {
   }
 
   override getConfig(): serialization.ConfigDict {
-    return { ...super.getConfig(), inType: fieldTypeToJson(this.inType), rings: this.rings, margin: this.margin, sigma: this.sigma };
+    return { ...super.getConfig(), inType: fieldTypeToJson(this.inType), rings: this.rings, harmonics: this.harmonics, margin: this.margin, sigma: this.sigma };
   }
 }
 

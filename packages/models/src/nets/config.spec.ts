@@ -75,10 +75,25 @@ describe('VAE network configs', () => {
     bad({ encoder: { dropout: 1 } }, /^encoder\.dropout/);
     bad({ encoder: { kernelSize: 4, padding: 1 } }, /^encoder\.kernelSize: must be odd/);
     bad({ encoder: { head: { hidden: 'many' } } }, /^encoder\.head\.hidden/);
+    bad({ encoder: { angularHarmonics: 2, groupPooling: 'max' } }, /^encoder\.angularHarmonics: .*groupPooling 'spectrum' and spatialPooling 'rings'/);
+    bad({ encoder: { angularHarmonics: 2, spatialPooling: 'mean' } }, /^encoder\.angularHarmonics: /);
+    bad({ encoder: { angularHarmonics: -1 } }, /^encoder\.angularHarmonics/);
     bad({ imageSize: 32 }, /^imageSize: the rotation centre must stay on a sample.*size 32 is even.*25, 33/);
     bad({ imageSize: 29 }, /^encoder\.strides\[2\]: .*even 8x8 map/);
     bad({ encoder: { kind: 'cnn', padding: 0 }, decoder: { kernelSize: 1 } }, /^decoder\.kernelSize: transposed convolution 1 \(stride 2\) cannot grow 4x4 to 11x11 with kernel 1; use a kernel of at least 5/);
     expect(() => vaePreset('huge' as 'default', 'gcnn')).toThrow(/^preset: unknown preset "huge"/);
+  });
+
+  it('counts the head inputs that angular harmonics add, as the built encoder does', () => {
+    for (const angularHarmonics of [0, 2]) {
+      const cfg = resolveVaeNetConfig({ encoder: { kind: 'gcnn', widths: [4, 6, 6], angularHarmonics, orbit: 1 } });
+      const enc = buildEncoder(cfg);
+      const trainable = enc.trainableWeights.reduce((a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
+      expect(countEncoderParams(cfg).trainable).toBe(trainable);
+      // 6 fields x (5 rings x 5 spectrum magnitudes + K x 4 rings x 8 orientation frequencies) inputs to a 32-unit hidden layer.
+      expect(enc.getLayer('enc_spectrum_pool').outputShape).toEqual([null, 6 * (25 + angularHarmonics * 32)]);
+      enc.dispose();
+    }
   });
 
   it('lets the plain CNN use geometries the G-CNN must refuse', () => {

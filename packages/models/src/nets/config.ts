@@ -5,7 +5,7 @@ import { assertCentredGrid, convOutputSize, isCentredGrid, suggestCentredSizes }
 import { steerableBasis } from '../equivariant/basis.ts';
 import { fieldFrequencies, so2BasisSize } from '../equivariant/so2-basis.ts';
 import { defaultRingCount } from '../equivariant/ring-pooling.ts';
-import { spectrumSize } from '../equivariant/spectrum-pooling.ts';
+import { spectrumFeatureCount } from '../equivariant/spectrum-pooling.ts';
 import { NetConfigError } from './errors.ts';
 
 export const PRESET_NAMES = ['default', 'paper'] as const;
@@ -86,6 +86,12 @@ export interface GcnnEncoderConfig extends EncoderBase {
    * `rings` (one feature per field and radius, see RingPooling).
    */
   spatialPooling: 'mean' | 'max' | 'rings';
+  /**
+   * With `groupPooling: spectrum` and `spatialPooling: rings`: angular frequencies K of the
+   * ring moments (SpectrumPooling's `harmonics`), so the invariant features also say on which
+   * sides of the centre the strokes lie; K (rings - 1) N more features per field. 0: ring means only.
+   */
+  angularHarmonics: number;
   dropoutMode: 'pointwise' | 'field';
   /** Gaussian blur (sigma, pixels of the layer's input) in front of every strided convolution; null: none (AntialiasBlur). */
   antialias: number | null;
@@ -206,6 +212,7 @@ const DEFAULT_GCNN: VaeNetConfig = {
     mask: { margin: 0, sigma: 2 },
     groupPooling: 'spectrum',
     spatialPooling: 'rings',
+    angularHarmonics: 0,
     antialias: 1,
     orbit: 3,
     head: { hidden: 32, activation: 'elu', batchNorm: true, dropout: 0 },
@@ -382,7 +389,7 @@ function validateHead(v: unknown, path: string): HeadConfig {
 }
 
 const ENCODER_BASE_KEYS = ['kind', 'widths', 'kernelSize', 'strides', 'padding', 'activation', 'batchNorm', 'dropout', 'head'] as const;
-const GCNN_KEYS = [...ENCODER_BASE_KEYS, 'N', 'maxFrequency', 'mask', 'groupPooling', 'spatialPooling', 'dropoutMode', 'antialias', 'orbit'] as const;
+const GCNN_KEYS = [...ENCODER_BASE_KEYS, 'N', 'maxFrequency', 'mask', 'groupPooling', 'spatialPooling', 'angularHarmonics', 'dropoutMode', 'antialias', 'orbit'] as const;
 
 const SO2_KEYS = [...ENCODER_BASE_KEYS, 'maxFrequency', 'samples', 'mask', 'dropoutMode', 'invariantMap', 'invariantFields', 'spatialPooling', 'antialias', 'orbit'] as const;
 
@@ -448,6 +455,11 @@ function validateEncoder(v: unknown): EncoderConfig {
   if (e.groupPooling === 'spectrum' && e.spatialPooling === 'max') {
     fail('encoder.spatialPooling', "the spectrum invariant map pools space by a weighted mean first; use 'mean' or 'rings' with groupPooling 'spectrum'");
   }
+  // Absent in configs saved before the option existed: ring means only.
+  const angularHarmonics = e.angularHarmonics === undefined ? 0 : int(e.angularHarmonics, 'encoder.angularHarmonics', 0, 8);
+  if (angularHarmonics > 0 && (e.groupPooling !== 'spectrum' || e.spatialPooling !== 'rings')) {
+    fail('encoder.angularHarmonics', "angular harmonics are moments of the rings of the spectrum invariant map; use groupPooling 'spectrum' and spatialPooling 'rings', or set angularHarmonics to 0");
+  }
   return {
     kind,
     ...base,
@@ -456,6 +468,7 @@ function validateEncoder(v: unknown): EncoderConfig {
     mask,
     groupPooling: oneOf(e.groupPooling, ['max', 'mean', 'spectrum'] as const, 'encoder.groupPooling'),
     spatialPooling: oneOf(e.spatialPooling, ['mean', 'max', 'rings'] as const, 'encoder.spatialPooling'),
+    angularHarmonics,
     dropoutMode: oneOf(e.dropoutMode, ['pointwise', 'field'] as const, 'encoder.dropoutMode'),
     // Absent in configs saved before the option existed: no blur, as those models were built.
     antialias: antialiasSigma(e.antialias),
@@ -657,8 +670,8 @@ export function countEncoderParams(cfg: VaeNetConfig): ParamCount {
       perField = e.N;
     }
     const rings = e.spatialPooling === 'rings' ? defaultRingCount(encoderMapSizes(cfg.imageSize, e).at(-1)!) : 1;
-    const perFieldFeatures = e.groupPooling === 'spectrum' ? spectrumSize(e.N) : 1;
-    const head = headParams(fin * rings * perFieldFeatures, cfg);
+    const featuresPerField = e.groupPooling === 'spectrum' ? spectrumFeatureCount(e.N, rings, e.angularHarmonics) : rings;
+    const head = headParams(fin * featuresPerField, cfg);
     return { trainable: trainable + head.trainable, nonTrainable: nonTrainable + head.nonTrainable };
   }
   let cin = cfg.channels;

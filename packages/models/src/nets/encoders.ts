@@ -125,7 +125,7 @@ function buildGcnnEncoder(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel 
   const sigma = e.mask?.sigma ?? 2;
   const rings = e.spatialPooling === 'rings' ? defaultRingCount(size) : 1;
   if (e.groupPooling === 'spectrum') {
-    x = apply(new SpectrumPooling({ inType: type, rings, margin, sigma, name: 'enc_spectrum_pool' }), x);
+    x = apply(new SpectrumPooling({ inType: type, rings, harmonics: e.angularHarmonics, margin, sigma, name: 'enc_spectrum_pool' }), x);
   } else {
     x = apply(new GroupPooling({ inType: type, mode: e.groupPooling, name: 'enc_group_pool' }), x);
     x = spatialPool(x, trivialFields(group, type.fields), e.spatialPooling, e.mask, size);

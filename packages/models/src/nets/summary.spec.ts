@@ -5,7 +5,7 @@ import { LiftingConv2D } from '../equivariant/cyclic-conv.ts';
 import { SO2_GROUP, cyclicGroup, fourierFields, regularFields, trivialFields } from '../equivariant/field-type.ts';
 import { So2Conv2D } from '../equivariant/so2-conv.ts';
 import { FourierPointwise } from '../equivariant/so2-fourier-pointwise.ts';
-import { vaePreset } from './config.ts';
+import { resolveVaeNetConfig, vaePreset } from './config.ts';
 import { buildEncoder } from './encoders.ts';
 import { formatSummary, summarizeModel } from './summary.ts';
 
@@ -63,6 +63,12 @@ describe('model summary', () => {
     expect(row('enc_spectrum_pool').flops).toBe(3 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5));
     // After the orbit mean the head sees one row per image.
     expect(row('enc_head_dense').flops).toBe(2 * 400 * 32);
+    // Two angular harmonics on the four rings beyond the centre: 8 rows of moments (cosine and sine matmuls
+    // over 9 x 9 x 128), then four [8 -> 8] DFT matmuls per field and row; the head's input grows to 16 x 89.
+    const k2 = summarizeModel(buildEncoder(resolveVaeNetConfig({ encoder: { kind: 'gcnn', angularHarmonics: 2 } })));
+    const poolK2 = k2.layers.find((r) => r.name === 'enc_spectrum_pool')!;
+    expect(poolK2.flops).toBe(3 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5 + 2 * 2 * 8 * 81 * 128 + 4 * 2 * 8 * 16 * 8 * 8));
+    expect(k2.layers.find((r) => r.name === 'enc_head_dense')!.flops).toBe(2 * 16 * 89 * 32);
   });
 
   it('formats the SO(2) encoder with its FLOPs', () => {

@@ -78,12 +78,17 @@ function layerFlops(layer: LayerLike): { flops: number; stepFlops: number } {
     return { flops: 2 * side * side * prod(out.slice(1)), stepFlops: 0 };
   }
   if ((cls === 'RingPooling' || cls === 'SpectrumPooling') && inp !== null) {
-    // One [R, S*S] x [S*S, C] matmul (plus, for the spectrum, two [N, N/2 + 1] DFT matmuls per field and ring).
-    const rings = (layer.getConfig() as { rings: number }).rings;
+    // One [R, S*S] x [S*S, C] matmul (plus, for the spectrum, two [N, N/2 + 1] DFT matmuls per field and ring;
+    // with K angular harmonics, two [K, S*S] x [S*S, C] moment matmuls and four [N, N] DFT matmuls per field and row).
+    const config = layer.getConfig() as { rings: number; harmonics?: number; inType?: { group: { order: number } } };
+    const rings = config.rings;
     let flops = 2 * rings * prod(inp.slice(1));
     if (cls === 'SpectrumPooling') {
-      const n = (layer.getConfig() as { inType: { group: { order: number } } }).inType.group.order;
-      flops += 4 * rings * (inp[inp.length - 1] ?? 0) * spectrumSize(n);
+      const n = config.inType!.group.order;
+      const channels = inp[inp.length - 1] ?? 0;
+      flops += 4 * rings * channels * spectrumSize(n);
+      const rows = (config.harmonics ?? 0) * (rings - 1);
+      flops += 4 * rows * prod(inp.slice(1)) + 8 * rows * channels * n;
     }
     return { flops, stepFlops: 0 };
   }
