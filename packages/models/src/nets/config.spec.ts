@@ -8,6 +8,7 @@ import {
   resolveVaeNetConfig,
   vaePreset,
   validateVaeNetConfig,
+  type GcnnEncoderConfig,
   type So2EncoderConfig,
 } from './config.ts';
 import { buildEncoder } from './encoders.ts';
@@ -78,6 +79,9 @@ describe('VAE network configs', () => {
     bad({ encoder: { angularHarmonics: 2, groupPooling: 'max' } }, /^encoder\.angularHarmonics: .*groupPooling 'spectrum' and spatialPooling 'rings'/);
     bad({ encoder: { angularHarmonics: 2, spatialPooling: 'mean' } }, /^encoder\.angularHarmonics: /);
     bad({ encoder: { angularHarmonics: -1 } }, /^encoder\.angularHarmonics/);
+    // The default preset's harmonics give way when a partial config leaves the ring spectrum without naming them.
+    expect((resolveVaeNetConfig({ encoder: { groupPooling: 'max' } }).encoder as GcnnEncoderConfig).angularHarmonics).toBe(0);
+    expect((resolveVaeNetConfig({ encoder: { widths: [4, 4, 4] } }).encoder as GcnnEncoderConfig).angularHarmonics).toBe(2);
     bad({ imageSize: 32 }, /^imageSize: the rotation centre must stay on a sample.*size 32 is even.*25, 33/);
     bad({ imageSize: 29 }, /^encoder\.strides\[2\]: .*even 8x8 map/);
     bad({ encoder: { kind: 'cnn', padding: 0 }, decoder: { kernelSize: 1 } }, /^decoder\.kernelSize: transposed convolution 1 \(stride 2\) cannot grow 4x4 to 11x11 with kernel 1; use a kernel of at least 5/);

@@ -190,7 +190,10 @@ const BN: BatchNormConfig = { momentum: 0.9, epsilon: 1e-5 };
 // blurring before the strided layers (antialias), pooling over rings and the
 // orientation spectrum keep more of the digit but still drift; averaging over
 // an orbit of input turns cancels the drift's low harmonics (0.948 with 2
-// copies, 0.994 with 3: 0, 30 and 60 degrees).
+// copies, 0.994 with 3: 0, 30 and 60 degrees). Two angular harmonics of the
+// rings let the invariant features say on which side of the centre a loop
+// lies (three epochs: rotated 6s read as 6 66% against 58%, upright digits
+// 78% against 74%).
 // No dropout in `default`: at a CPU budget of a few epochs the models underfit,
 // and dropout cost 18 nats of validation loss after two epochs (171 vs 154).
 const DEFAULT_GCNN: VaeNetConfig = {
@@ -212,7 +215,7 @@ const DEFAULT_GCNN: VaeNetConfig = {
     mask: { margin: 0, sigma: 2 },
     groupPooling: 'spectrum',
     spatialPooling: 'rings',
-    angularHarmonics: 0,
+    angularHarmonics: 2,
     antialias: 1,
     orbit: 3,
     head: { hidden: 32, activation: 'elu', batchNorm: true, dropout: 0 },
@@ -234,6 +237,7 @@ const PAPER_GCNN: VaeNetConfig = {
     // Group max per ring keeps the encoder near the paper's 800k parameters
     // (the spectrum would multiply the head's input by 5).
     groupPooling: 'max',
+    angularHarmonics: 0,
     head: PAPER_HEAD,
   },
   decoder: { widths: [128, 64, 32], kernelSize: 5, activation: 'relu', batchNorm: true, dropout: 0.2 },
@@ -593,7 +597,14 @@ export function resolveVaeNetConfig(input: unknown = {}, options: { preset?: Pre
   const enc = partial.encoder === undefined ? {} : record(partial.encoder, 'encoder');
   const kind = enc.kind === undefined ? (options.kind ?? 'gcnn') : oneOf(enc.kind, ENCODER_KINDS, 'encoder.kind');
   const base = vaePreset(options.preset ?? 'default', kind);
-  return validateVaeNetConfig(deepMerge(base, partial));
+  const merged = deepMerge(base, partial) as { encoder: unknown };
+  // A preset's angular harmonics belong to its ring spectrum: a partial config that switches
+  // the pooling away from it without naming angularHarmonics gets none (naming it still errors).
+  const e = merged.encoder as Partial<GcnnEncoderConfig>;
+  if (e.kind === 'gcnn' && enc.angularHarmonics === undefined && (e.groupPooling !== 'spectrum' || e.spatialPooling !== 'rings')) {
+    merged.encoder = { ...e, angularHarmonics: 0 };
+  }
+  return validateVaeNetConfig(merged);
 }
 
 // ------------------------------------------------------- parameter counts

@@ -33,8 +33,8 @@ describe('model summary', () => {
     const enc = buildEncoder(vaePreset('default', 'gcnn'));
     const text = formatSummary(summarizeModel(enc));
     expect(text).toMatch(/enc_gconv2\s+GroupConv2D\s+\[B, 17, 17, 128\]/);
-    expect(text).toMatch(/parameters: 47,271 \(trainable 47,127, non-trainable 144\)/);
-    expect(text).toMatch(/forward FLOPs per image: 563\.\d\dM/);
+    expect(text).toMatch(/parameters: 80,039 \(trainable 79,895, non-trainable 144\)/);
+    expect(text).toMatch(/forward FLOPs per image: 564\.31M/);
   });
 
   it('counts the SO(2) convolutions on their expanded filters and the Fourier nonlinearity\'s two sample matmuls', () => {
@@ -59,16 +59,16 @@ describe('model summary', () => {
     expect(row('enc_gconv2').flops).toBe(3 * 2 * 25 * 64 * 128 * 17 * 17);
     // The 5 x 5 Gaussian (sigma 1) on 128 channels of 17 x 17, on every copy.
     expect(row('enc_antialias3').flops).toBe(3 * 2 * 25 * 128 * 17 * 17);
-    // Five rings over 9 x 9 x 128, then two [8 -> 5] DFT matmuls per field and ring, on every copy.
-    expect(row('enc_spectrum_pool').flops).toBe(3 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5));
-    // After the orbit mean the head sees one row per image.
-    expect(row('enc_head_dense').flops).toBe(2 * 400 * 32);
-    // Two angular harmonics on the four rings beyond the centre: 8 rows of moments (cosine and sine matmuls
-    // over 9 x 9 x 128), then four [8 -> 8] DFT matmuls per field and row; the head's input grows to 16 x 89.
-    const k2 = summarizeModel(buildEncoder(resolveVaeNetConfig({ encoder: { kind: 'gcnn', angularHarmonics: 2 } })));
-    const poolK2 = k2.layers.find((r) => r.name === 'enc_spectrum_pool')!;
-    expect(poolK2.flops).toBe(3 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5 + 2 * 2 * 8 * 81 * 128 + 4 * 2 * 8 * 16 * 8 * 8));
-    expect(k2.layers.find((r) => r.name === 'enc_head_dense')!.flops).toBe(2 * 16 * 89 * 32);
+    // Five rings over 9 x 9 x 128, then two [8 -> 5] DFT matmuls per field and ring; two angular harmonics on the
+    // four rings beyond the centre: 8 rows of moments (cosine and sine matmuls over 9 x 9 x 128), then four
+    // [8 -> 8] DFT matmuls per field and row; all on every copy.
+    expect(row('enc_spectrum_pool').flops).toBe(3 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5 + 2 * 2 * 8 * 81 * 128 + 4 * 2 * 8 * 16 * 8 * 8));
+    // After the orbit mean the head sees one row per image: 16 fields x (25 ring-spectrum + 64 harmonic) features.
+    expect(row('enc_head_dense').flops).toBe(2 * 16 * 89 * 32);
+    // Without the harmonics only the ring spectrum remains.
+    const k0 = summarizeModel(buildEncoder(resolveVaeNetConfig({ encoder: { kind: 'gcnn', angularHarmonics: 0 } })));
+    expect(k0.layers.find((r) => r.name === 'enc_spectrum_pool')!.flops).toBe(3 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5));
+    expect(k0.layers.find((r) => r.name === 'enc_head_dense')!.flops).toBe(2 * 400 * 32);
   });
 
   it('formats the SO(2) encoder with its FLOPs', () => {
