@@ -92,6 +92,19 @@ export function spatialPoolWeights(size: number, rings: number, margin = 0, sigm
   return w.map((v) => v / total);
 }
 
+/** Kept [N, K] tensors of cos(2 pi g l / N) / N and sin(2 pi g l / N) / N for l = 0..K-1. */
+function keptDft(n: number, frequencies: number): [tf.Tensor2D, tf.Tensor2D] {
+  const cos = new Float32Array(n * frequencies);
+  const sin = new Float32Array(n * frequencies);
+  for (let g = 0; g < n; g++) {
+    for (let l = 0; l < frequencies; l++) {
+      cos[g * frequencies + l] = Math.cos((2 * Math.PI * g * l) / n) / n;
+      sin[g * frequencies + l] = Math.sin((2 * Math.PI * g * l) / n) / n;
+    }
+  }
+  return [tf.keep(tf.tensor2d(cos, [n, frequencies])), tf.keep(tf.tensor2d(sin, [n, frequencies]))];
+}
+
 export class SpectrumPooling extends EquivariantLayer {
   static readonly className = 'SpectrumPooling';
   readonly inType: FieldType;
@@ -130,19 +143,11 @@ export class SpectrumPooling extends EquivariantLayer {
     return this.moments;
   }
 
-  /** [N, N] cosine and sine of 2 pi g l / N (no 1/N: the moments are already means). */
+  /** [N, N] cosine and sine of 2 pi g l / N, over N (all N frequencies: the moments are complex). */
   private fullDftMatrices(): [tf.Tensor2D, tf.Tensor2D] {
     if (this.fullDft === null || this.fullDft[0].isDisposed) {
       const n = groupOrder(this.inType.group);
-      const cos = new Float32Array(n * n);
-      const sin = new Float32Array(n * n);
-      for (let g = 0; g < n; g++) {
-        for (let l = 0; l < n; l++) {
-          cos[g * n + l] = Math.cos((2 * Math.PI * g * l) / n) / n;
-          sin[g * n + l] = Math.sin((2 * Math.PI * g * l) / n) / n;
-        }
-      }
-      this.fullDft = [tf.keep(tf.tensor2d(cos, [n, n])), tf.keep(tf.tensor2d(sin, [n, n]))];
+      this.fullDft = keptDft(n, n);
     }
     return this.fullDft;
   }
@@ -155,19 +160,11 @@ export class SpectrumPooling extends EquivariantLayer {
     return this.pool;
   }
 
+  /** [N, N/2 + 1] cosine and sine of 2 pi g l / N, over N (real ring means: half the spectrum suffices). */
   private dftMatrices(): [tf.Tensor2D, tf.Tensor2D] {
     if (this.dft === null || this.dft[0].isDisposed) {
       const n = groupOrder(this.inType.group);
-      const k = spectrumSize(n);
-      const cos = new Float32Array(n * k);
-      const sin = new Float32Array(n * k);
-      for (let r = 0; r < n; r++) {
-        for (let f = 0; f < k; f++) {
-          cos[r * k + f] = Math.cos((2 * Math.PI * r * f) / n) / n;
-          sin[r * k + f] = Math.sin((2 * Math.PI * r * f) / n) / n;
-        }
-      }
-      this.dft = [tf.keep(tf.tensor2d(cos, [n, k])), tf.keep(tf.tensor2d(sin, [n, k]))];
+      this.dft = keptDft(n, spectrumSize(n));
     }
     return this.dft;
   }

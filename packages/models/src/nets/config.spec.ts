@@ -100,6 +100,13 @@ describe('VAE network configs', () => {
     }
   });
 
+  it('reads configs saved before the blur, orbit and angular harmonics existed as the models were built', () => {
+    const saved = vaePreset('default', 'gcnn');
+    const { antialias: _a, orbit: _o, angularHarmonics: _h, ...older } = saved.encoder as GcnnEncoderConfig;
+    const e = validateVaeNetConfig({ ...saved, encoder: older }).encoder as GcnnEncoderConfig;
+    expect([e.antialias, e.orbit, e.angularHarmonics]).toEqual([null, 1, 0]);
+  });
+
   it('lets the plain CNN use geometries the G-CNN must refuse', () => {
     const c = resolveVaeNetConfig({ imageSize: 32, encoder: { kind: 'cnn', kernelSize: 4, padding: 1 } });
     expect(encoderMapSizes(c.imageSize, c.encoder)).toEqual([32, 16, 15, 7]);
