@@ -113,8 +113,8 @@ export class SpectrumPooling extends EquivariantLayer {
   readonly harmonics: number;
   readonly margin: number;
   readonly sigma: number;
+  /** Ring weights, then the moments' cosine and minus-sine weights: [R + 2 K (R - 1), S * S]. */
   private pool: tf.Tensor2D | null = null;
-  private moments: [tf.Tensor2D, tf.Tensor2D] | null = null;
   private dft: [tf.Tensor2D, tf.Tensor2D] | null = null;
   private fullDft: [tf.Tensor2D, tf.Tensor2D] | null = null;
 
@@ -133,16 +133,6 @@ export class SpectrumPooling extends EquivariantLayer {
     this.outType = trivialFields(args.inType.group, args.inType.fields * spectrumFeatureCount(groupOrder(args.inType.group), this.rings, this.harmonics));
   }
 
-  private momentsFor(size: number): [tf.Tensor2D, tf.Tensor2D] {
-    if (this.moments === null || this.moments[0].isDisposed || this.moments[0].shape[1] !== size * size) {
-      this.moments?.forEach((t) => t.dispose());
-      const rows = this.harmonics * (this.rings - 1);
-      const [cos, sin] = angularMomentWeights(size, this.rings, this.harmonics, this.margin, this.sigma);
-      this.moments = [tf.keep(tf.tensor2d(cos, [rows, size * size])), tf.keep(tf.tensor2d(sin, [rows, size * size]))];
-    }
-    return this.moments;
-  }
-
   /** [N, N] cosine and sine of 2 pi g l / N, over N (all N frequencies: the moments are complex). */
   private fullDftMatrices(): [tf.Tensor2D, tf.Tensor2D] {
     if (this.fullDft === null || this.fullDft[0].isDisposed) {
@@ -152,10 +142,29 @@ export class SpectrumPooling extends EquivariantLayer {
     return this.fullDft;
   }
 
+  /** Number of angular moment rows: K (R - 1). */
+  private get momentRows(): number {
+    return this.harmonics * (this.rings - 1);
+  }
+
+  /**
+   * All position weights in one matrix, so that one matmul pools every ring and moment:
+   * the ring means, then w_r(x) cos(k theta) and -w_r(x) sin(k theta) (the real and
+   * imaginary parts of w_r(x) e^{-i k theta}).
+   */
   private poolFor(size: number): tf.Tensor2D {
     if (this.pool === null || this.pool.isDisposed || this.pool.shape[1] !== size * size) {
       this.pool?.dispose();
-      this.pool = tf.keep(tf.tensor2d(spatialPoolWeights(size, this.rings, this.margin, this.sigma), [this.rings, size * size]));
+      const px = size * size;
+      const rows = this.momentRows;
+      const w = new Float32Array((this.rings + 2 * rows) * px);
+      w.set(spatialPoolWeights(size, this.rings, this.margin, this.sigma));
+      if (rows > 0) {
+        const [cos, sin] = angularMomentWeights(size, this.rings, this.harmonics, this.margin, this.sigma);
+        w.set(cos, this.rings * px);
+        w.set(sin.map((v) => -v), (this.rings + rows) * px);
+      }
+      this.pool = tf.keep(tf.tensor2d(w, [this.rings + 2 * rows, px]));
     }
     return this.pool;
   }
@@ -186,27 +195,25 @@ export class SpectrumPooling extends EquivariantLayer {
       const [b, s] = x.shape as [number, number, number, number];
       const n = groupOrder(this.inType.group);
       const fields = this.inType.fields;
-      // Spatial pooling: [R, B*C] -> [R*B*F, N] (channels are field-major, orientation-minor).
-      const pooled = tf.reshape(poolPositions(x, this.poolFor(s)), [this.rings * b * fields, n]);
-      const [cos, sin] = this.dftMatrices();
-      const re = tf.matMul(pooled, cos);
-      const im = tf.matMul(pooled, sin);
+      const rows = this.momentRows;
+      // One matmul over positions: [R + 2 K (R-1), B*C]; each part reshaped to [rows*B*F, N]
+      // (channels are field-major, orientation-minor).
+      const pooled = poolPositions(x, this.poolFor(s));
+      const [means, re, im] = (rows > 0 ? tf.split(pooled, [this.rings, rows, rows], 0) : [pooled]).map((t) => tf.reshape(t, [-1, n]));
       // The small floor keeps the gradient of the square root finite at a zero coefficient.
-      const mag = tf.sqrt(tf.add(tf.add(tf.square(re), tf.square(im)), 1e-12));
+      const magnitude = (r: tf.Tensor, i: tf.Tensor): tf.Tensor => tf.sqrt(tf.add(tf.add(tf.square(r), tf.square(i)), 1e-12));
+      // [rows*B, F*k] -> [B, rows*F*k] (ring-major per image).
+      const perImage = (t: tf.Tensor, count: number, width: number): tf.Tensor =>
+        tf.reshape(tf.transpose(tf.reshape(t, [count, b, width]), [1, 0, 2]), [b, count * width]);
+      const [cos, sin] = this.dftMatrices();
       const k = spectrumSize(n);
-      const means = tf.reshape(tf.transpose(tf.reshape(mag, [this.rings, b, fields * k]), [1, 0, 2]), [b, this.rings * fields * k]);
-      if (this.harmonics === 0) return means;
-      // Angular moments a + i b = sum_x w(x) e^{-i k theta} F(x, g), then sum_g (a + i b) e^{-2 pi i g l / N}.
-      const rows = this.harmonics * (this.rings - 1);
-      const [mc, ms] = this.momentsFor(s);
-      const a = tf.reshape(poolPositions(x, mc), [rows * b * fields, n]);
-      const bIm = tf.neg(tf.reshape(poolPositions(x, ms), [rows * b * fields, n]));
+      const ringSpectrum = perImage(magnitude(tf.matMul(means!, cos), tf.matMul(means!, sin)), this.rings, fields * k);
+      if (rows === 0) return ringSpectrum;
+      // Moments a + i b = sum_x w(x) e^{-i k theta} F(x, g), then sum_g (a + i b) e^{-2 pi i g l / N}.
       const [fc, fs] = this.fullDftMatrices();
-      const hre = tf.add(tf.matMul(a, fc), tf.matMul(bIm, fs));
-      const him = tf.sub(tf.matMul(bIm, fc), tf.matMul(a, fs));
-      const hmag = tf.sqrt(tf.add(tf.add(tf.square(hre), tf.square(him)), 1e-12));
-      const angular = tf.reshape(tf.transpose(tf.reshape(hmag, [rows, b, fields * n]), [1, 0, 2]), [b, rows * fields * n]);
-      return tf.concat([means, angular], 1);
+      const hre = tf.add(tf.matMul(re!, fc), tf.matMul(im!, fs));
+      const him = tf.sub(tf.matMul(im!, fc), tf.matMul(re!, fs));
+      return tf.concat([ringSpectrum, perImage(magnitude(hre, him), rows, fields * n)], 1);
     });
   }
 
@@ -220,8 +227,6 @@ export class SpectrumPooling extends EquivariantLayer {
     this.pool = null;
     this.dft?.forEach((t) => t.dispose());
     this.dft = null;
-    this.moments?.forEach((t) => t.dispose());
-    this.moments = null;
     this.fullDft?.forEach((t) => t.dispose());
     this.fullDft = null;
     return super.dispose();

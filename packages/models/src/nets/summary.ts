@@ -79,7 +79,8 @@ function layerFlops(layer: LayerLike): { flops: number; stepFlops: number } {
   }
   if ((cls === 'RingPooling' || cls === 'SpectrumPooling') && inp !== null) {
     // One [R, S*S] x [S*S, C] matmul (plus, for the spectrum, two [N, N/2 + 1] DFT matmuls per field and ring;
-    // with K angular harmonics, two [K, S*S] x [S*S, C] moment matmuls and four [N, N] DFT matmuls per field and row).
+    // with K angular harmonics, 2 K more rows of position weights (moment cosine and sine) in the same matmul
+    // and four [N, N] DFT matmuls per field and moment row).
     const config = layer.getConfig() as { rings: number; harmonics?: number; inType?: { group: { order: number } } };
     const rings = config.rings;
     let flops = 2 * rings * prod(inp.slice(1));
