@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { AntialiasBlur, gaussianTaps } from './antialias-blur.ts';
 import { RingPooling, defaultRingCount, ringWeights } from './ring-pooling.ts';
-import { SpectrumPooling, angularMomentWeights, spectrumFeatureCount, spectrumSize } from './spectrum-pooling.ts';
+import { SpectrumPooling, alignedFeatureCount, angularMomentWeights, coefficientOrders, referenceWeightCount, spectrumFeatureCount, spectrumSize } from './spectrum-pooling.ts';
 import { OrbitMean, RotationOrbit, orbitAngles } from './rotation-orbit.ts';
 import { rotateBilinear } from './spatial.ts';
 import { measureInvariance } from './action.ts';
@@ -185,6 +185,102 @@ describe('SpectrumPooling with angular harmonics', () => {
   });
 });
 
+describe('SpectrumPooling with phase alignment', () => {
+  /** One field holding the given values at the given pixels of a 9x9 map in every orientation channel. */
+  const pointMap = (n: number, points: Array<[number, number, number]>): tf.Tensor4D => {
+    const values = new Float32Array(81 * n);
+    for (const [i, j, v] of points) for (let g = 0; g < n; g++) values[(i * 9 + j) * n + g] = v;
+    return tf.tensor4d(values, [1, 9, 9, n]);
+  };
+  /** Rows of re + i im per coefficient from the layer's output: real parts, then the imaginary parts of all but the ring means' l = 0. */
+  const complexParts = (out: Float32Array | Int32Array | Uint8Array, n: number, fields: number, rings: number, harmonics: number): Array<[number, number]> => {
+    const orders = coefficientOrders(n, fields, rings, harmonics);
+    const half = spectrumSize(n);
+    let imag = orders.length;
+    return Array.from(orders, (_, i) => [out[i]!, i < rings * fields * half && i % half === 0 ? 0 : out[imag++]!]);
+  };
+
+  it('orders the coefficients by how they turn, and counts its features and reference weights', () => {
+    // N = 4, one field, 2 rings, K = 1: ring means l = 0..2 have orders 0, -1, -2; the moments of ring 1
+    // (k = 1, l = 0..3 read as 0, 1, 2, -1) have orders 1 - l.
+    expect(Array.from(coefficientOrders(4, 1, 2, 1))).toEqual([0, -1, -2, 0, -1, -2, 1, 0, -1, 2]);
+    expect(alignedFeatureCount(8, 5, 2)).toBe(5 * 9 + 2 * 4 * 2 * 8);
+    expect(alignedFeatureCount(8, 5, 0)).toBe(45);
+    // Per field: a ring mean at l = 1 per ring (5), k = 1 at l = 0 and 2, k = 2 at l = 1 and 3 per outer ring (16).
+    expect(referenceWeightCount(8, 2, 5, 2)).toBe(2 * (5 + 4 * 4));
+    const pool = new SpectrumPooling({ inType: regularFields(8, 2), rings: 5, harmonics: 2, align: true, seed: 1 });
+    expect((pool.apply(smoothDiskImages(2, 9, 16, { seed: 6, sigma: 1 })) as tf.Tensor).shape).toEqual([2, 2 * alignedFeatureCount(8, 5, 2)]);
+    expect(pool.trainableWeights.map((w) => w.shape)).toEqual([[referenceWeightCount(8, 2, 5, 2)]]);
+  });
+
+  it('keeps every magnitude of the unaligned spectrum and only turns the phases', () => {
+    // |c conj(u)^m| = |c| rho^|m| with rho = |u| = |z| / sqrt(|z|^2 + 1e-6), one rho per image: read rho off the
+    // strongest coefficient of order +-1 and check every other coefficient against it.
+    const x = smoothDiskImages(2, 9, 16, { seed: 9, sigma: 1 });
+    const plain = (new SpectrumPooling({ inType: regularFields(8, 2), rings: 5, harmonics: 2 }).apply(x) as tf.Tensor).arraySync() as number[][];
+    const aligned = (new SpectrumPooling({ inType: regularFields(8, 2), rings: 5, harmonics: 2, align: true, seed: 2 }).apply(x) as tf.Tensor).arraySync() as number[][];
+    const orders = coefficientOrders(8, 2, 5, 2);
+    for (let b = 0; b < 2; b++) {
+      const parts = complexParts(Float32Array.from(aligned[b]!), 8, 2, 5, 2);
+      const strongest = Array.from(orders.keys()).filter((i) => Math.abs(orders[i]!) === 1).reduce((a, i) => (plain[b]![i]! > plain[b]![a]! ? i : a));
+      const rho = Math.hypot(...parts[strongest]!) / plain[b]![strongest]!;
+      expect(rho).toBeGreaterThan(0.9);
+      expect(rho).toBeLessThanOrEqual(1);
+      const scale = Math.max(...plain[b]!);
+      parts.forEach(([re, im], i) => expect(Math.abs(Math.hypot(re, im) - plain[b]![i]! * rho ** Math.abs(orders[i]!))).toBeLessThan(1e-5 * scale));
+    }
+  });
+
+  it('puts the reference on the positive real axis and reads the other rings at their angle to it (closed form)', () => {
+    // N = 4, 3 rings of radii 0, 2, 4 on a 9 x 9 map, one angular harmonic. A point of value 1 on ring 1 at angle 0
+    // and one on ring 2, at angle 0 or a quarter turn away. Every ring holds one point, so the magnitudes agree.
+    // All reference weight on ring 1's moment (k = 1, l = 0: coefficient 9, the first after the 3 x 3 ring means):
+    // z = w1, u = w1 / sqrt(w1^2 + 1e-6), and ring 2's moment w2 e^{-i theta} becomes w2 e^{-i theta} u:
+    // real w2 u at the same angle, imaginary at a quarter turn.
+    const n = 4;
+    const same = pointMap(n, [[4, 6, 1], [4, 8, 1]]);
+    const turned = pointMap(n, [[4, 6, 1], [0, 4, 1]]);
+    const plain = new SpectrumPooling({ inType: regularFields(n, 1), rings: 3, harmonics: 1 });
+    const a = (plain.apply(same) as tf.Tensor).dataSync();
+    const b = (plain.apply(turned) as tf.Tensor).dataSync();
+    for (let i = 0; i < a.length; i++) expect(b[i]!).toBeCloseTo(a[i]!, 6);
+    const pool = new SpectrumPooling({ inType: regularFields(n, 1), rings: 3, harmonics: 1, align: true });
+    pool.apply(same);
+    const orders = coefficientOrders(n, 1, 3, 1);
+    const refs = [...Array.from(orders.keys()).filter((i) => orders[i] === 1), ...Array.from(orders.keys()).filter((i) => orders[i] === -1)];
+    const w = new Float32Array(refs.length);
+    w[refs.indexOf(9)] = 1;
+    pool.setWeights([tf.tensor1d(w)]);
+    const weights = ringWeights(9, 3);
+    const w1 = weights[81 + 4 * 9 + 6]!;
+    const w2 = weights[2 * 81 + 4 * 9 + 8]!;
+    const u = w1 / Math.sqrt(w1 * w1 + 1e-6);
+    const read = (x: tf.Tensor4D): Array<[number, number]> => complexParts((pool.apply(x) as tf.Tensor).dataSync() as Float32Array, n, 1, 3, 1);
+    const [refSame, ring2Same] = [read(same)[9]!, read(same)[13]!];
+    expect(refSame[0]).toBeCloseTo(w1 * u, 6);
+    expect(refSame[1]).toBeCloseTo(0, 6);
+    expect(ring2Same[0]).toBeCloseTo(w2 * u, 6);
+    expect(ring2Same[1]).toBeCloseTo(0, 6);
+    const ring2Turned = read(turned)[13]!;
+    expect(ring2Turned[0]).toBeCloseTo(0, 6);
+    expect(Math.abs(ring2Turned[1])).toBeCloseTo(w2 * u, 6);
+  });
+
+  it('is exactly invariant under the quarter turns of C8, close at 45 degrees, and keeps finite gradients', () => {
+    for (const harmonics of [0, 2]) {
+      const pool = new SpectrumPooling({ inType: regularFields(8, 2), rings: 5, harmonics, align: true, seed: 7 });
+      const x = smoothDiskImages(3, 9, 16, { seed: 4, sigma: 1 });
+      for (const e of pool.checkEquivariance(x, { elements: [2, 4, 6] })) expect(e.relativeError).toBeLessThan(1e-5);
+      const [e45] = pool.checkEquivariance(x, { elements: [1] });
+      console.log(`SpectrumPooling aligned, ${harmonics} angular harmonics, C8 element 1 (45 deg, bilinear): relative error ${e45!.relativeError.toFixed(4)}`);
+      // The phase error of the reference is multiplied by each coefficient's order (up to 5 here).
+      expect(e45!.relativeError).toBeLessThan(0.6);
+      const grad = tf.grad((t: tf.Tensor) => tf.sum(pool.apply(t) as tf.Tensor))(tf.zeros([1, 9, 9, 16]));
+      expect(Number.isFinite(tf.sum(tf.abs(grad)).dataSync()[0]!)).toBe(true);
+    }
+  });
+});
+
 describe('RotationOrbit and OrbitMean', () => {
   it('stacks the input turned by 90 j / k degrees, copy-major, and averages copies back', () => {
     expect(orbitAngles(3)).toEqual([0, 30, 60]);
@@ -229,6 +325,11 @@ describe('save -> load round trip of the invariant-map layers', () => {
       new OrbitMean({ fieldType: trivialFields(g, 2 * spectrumFeatureCount(4, 3, 2)), copies: 3, name: 'orbit_mean' }),
     ];
     await expectLayerChainRoundTrip(chain, [17, 17, 1]);
+    const aligned: ChainLayer[] = [
+      new LiftingConv2D({ inType: trivialFields(g, 1), outType: regularFields(4, 2), kernelSize: 5, stride: 2, seed: 3, name: 'lift' }),
+      new SpectrumPooling({ inType: regularFields(4, 2), rings: 3, harmonics: 1, align: true, seed: 4, name: 'spectrum' }),
+    ];
+    await expectLayerChainRoundTrip(aligned, [17, 17, 1]);
     const rings: ChainLayer[] = [
       new GroupPooling({ inType: regularFields(4, 1), name: 'gpool' }),
       new RingPooling({ fieldType: trivialFields(g, 1), rings: 4, name: 'rings' }),

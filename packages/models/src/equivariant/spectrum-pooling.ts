@@ -14,15 +14,27 @@
 // channel (theta the angle of the pixel around the centre), then the Fourier
 // transform along the N orientations, frequencies l = 0..N-1, and keeps the
 // magnitudes. A turn by alpha moves theta by alpha and the orientations by
-// alpha too, so each coefficient (k, l) only gains the phase exp(-i (k + l)
-// alpha): the magnitudes are exactly invariant under quarter turns (the grid
-// maps onto itself) and approximately under other angles. Plain rings
-// (k = 0) cannot tell a 6 from a 0 or an 8 by layout: all three have a loop
-// at some radius; the angular harmonics say whether the loop and the stroke
-// sit on one side or on opposite sides.
+// alpha too, so each coefficient (k, l) only gains a phase: exp(-i m alpha)
+// with order m = k - l (l read in -N/2 < l <= N/2; the moment and the
+// orientation transform turn in opposite senses). The magnitudes are exactly
+// invariant under quarter turns (the grid maps onto itself) and approximately
+// under other angles. Plain rings (k = 0) cannot tell a 6 from a 0 or an 8 by
+// layout: all three have a loop at some radius; the angular harmonics say
+// whether the loop and the stroke sit on one side or on opposite sides.
+//
+// Magnitudes still forget how the coefficients' phases relate: whether the
+// stroke of ring 3 points the same way as the loop of ring 2. With `align`
+// the layer keeps the phases, in the frame of a learned reference
+// z = sum_j w_j c_j over the coefficients of order 1 (and the conjugates of
+// those of order -1): each coefficient c of order m becomes c conj(u)^m with
+// u = z / sqrt(|z|^2 + eps). Under a turn c gains exp(-i m alpha) and u
+// gains exp(-i alpha), so c conj(u)^m does not change: exactly under quarter
+// turns, and with the reference's phase error times m under other angles.
+// The features are then the real and imaginary parts: everything about the
+// digit but its angle.
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
-import type { Shape } from '@tensorflow/tfjs-layers';
+import { initializers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import { EquivariantLayer, argsFromConfig, singleTensor, type BaseLayerArgs, type LayerKwargs } from './equivariant-layer.ts';
 import { FieldTypeError, GridGeometryError, LayerArgumentError } from './errors.ts';
 import { channelCount, describeFieldType, fieldTypeToJson, groupOrder, trivialFields, type FieldType } from './field-type.ts';
@@ -36,9 +48,19 @@ export interface SpectrumPoolingArgs extends BaseLayerArgs {
   rings: number;
   /** Angular frequencies K of the ring moments (0: ring means only); needs rings >= 2. */
   harmonics?: number;
+  /**
+   * Keep the phases too: turn every coefficient into the frame of a learned reference of
+   * order 1 and keep its real and imaginary parts (see alignedFeatureCount).
+   */
+  align?: boolean;
+  /** Seed of the reference weights' initializer (align only). */
+  seed?: number;
   margin?: number;
   sigma?: number;
 }
+
+/** Floor under |z|^2 when the reference is normalised: keeps u and its gradient finite at z = 0. */
+const ALIGN_EPSILON = 1e-6;
 
 /** Number of Fourier magnitudes per field and ring: floor(N / 2) + 1. */
 export function spectrumSize(n: number): number {
@@ -51,6 +73,37 @@ export function spectrumSize(n: number): number {
  */
 export function spectrumFeatureCount(n: number, rings: number, harmonics = 0): number {
   return rings * spectrumSize(n) + (harmonics > 0 ? (rings - 1) * harmonics * n : 0);
+}
+
+/**
+ * Invariant features per field with phase alignment: per ring, the real ring mean's l = 0
+ * coefficient and the real and imaginary parts of l = 1..N/2 (N + 1 numbers for even N),
+ * plus 2 N per ring beyond the centre and harmonic.
+ */
+export function alignedFeatureCount(n: number, rings: number, harmonics = 0): number {
+  return rings * (2 * spectrumSize(n) - 1) + (harmonics > 0 ? 2 * (rings - 1) * harmonics * n : 0);
+}
+
+/**
+ * Rotation order of each complex coefficient, in the layer's per-field layout before
+ * alignment: ring means (ring-major, then field, then l = 0..N/2: order -l), then the
+ * moments (row (k - 1)(R - 1) + r - 1, then field, then l = 0..N-1: order k - l with l
+ * taken in -N/2 < l <= N/2). A turn by alpha multiplies a coefficient of order m by
+ * e^{-i m alpha} (exactly for quarter turns; the sign of alpha is the grid's convention).
+ */
+export function coefficientOrders(n: number, fields: number, rings: number, harmonics = 0): Int32Array {
+  const half = spectrumSize(n);
+  const out: number[] = [];
+  for (let r = 0; r < rings; r++) for (let f = 0; f < fields; f++) for (let l = 0; l < half; l++) out.push(-l);
+  for (let k = 1; k <= harmonics; k++) {
+    for (let r = 1; r < rings; r++) for (let f = 0; f < fields; f++) for (let l = 0; l < n; l++) out.push(k - (2 * l > n ? l - n : l));
+  }
+  return Int32Array.from(out);
+}
+
+/** Learned weights of the phase reference: one per coefficient of order 1 or -1. */
+export function referenceWeightCount(n: number, fields: number, rings: number, harmonics = 0): number {
+  return coefficientOrders(n, fields, rings, harmonics).filter((m) => Math.abs(m) === 1).length;
 }
 
 /**
@@ -105,6 +158,17 @@ function keptDft(n: number, frequencies: number): [tf.Tensor2D, tf.Tensor2D] {
   return [tf.keep(tf.tensor2d(cos, [n, frequencies])), tf.keep(tf.tensor2d(sin, [n, frequencies]))];
 }
 
+interface AlignConstants {
+  /** Indices of the coefficients of order 1, then of order -1 (which enter conjugated). */
+  first: tf.Tensor1D;
+  /** [count, 1]: +1 for order 1, -1 for order -1 (the sign of the imaginary part). */
+  conjugate: tf.Tensor2D;
+  oneHot: tf.Tensor2D;
+  imagKept: tf.Tensor1D;
+  minOrder: number;
+  maxOrder: number;
+}
+
 export class SpectrumPooling extends EquivariantLayer {
   static readonly className = 'SpectrumPooling';
   readonly inType: FieldType;
@@ -113,6 +177,11 @@ export class SpectrumPooling extends EquivariantLayer {
   readonly harmonics: number;
   readonly margin: number;
   readonly sigma: number;
+  readonly align: boolean;
+  readonly seed: number | undefined;
+  /** Weights of the order-1 coefficients that make the reference (align only). */
+  private reference: LayerVariable | null = null;
+  private alignConstants: AlignConstants | null = null;
   /** Ring weights, then the moments' cosine and minus-sine weights: [R + 2 K (R - 1), S * S]. */
   private pool: tf.Tensor2D | null = null;
   private dft: [tf.Tensor2D, tf.Tensor2D] | null = null;
@@ -130,7 +199,75 @@ export class SpectrumPooling extends EquivariantLayer {
     if (this.harmonics > 0 && this.rings < 2) throw new LayerArgumentError(`SpectrumPooling: angular harmonics need rings >= 2 (ring 0 is the centre), got ${this.rings}`);
     this.margin = args.margin ?? 0;
     this.sigma = args.sigma ?? 2;
-    this.outType = trivialFields(args.inType.group, args.inType.fields * spectrumFeatureCount(groupOrder(args.inType.group), this.rings, this.harmonics));
+    // Absent in configs saved before the option existed: magnitudes only.
+    this.align = args.align ?? false;
+    this.seed = args.seed;
+    const n = groupOrder(args.inType.group);
+    const perField = this.align ? alignedFeatureCount(n, this.rings, this.harmonics) : spectrumFeatureCount(n, this.rings, this.harmonics);
+    this.outType = trivialFields(args.inType.group, args.inType.fields * perField);
+  }
+
+  /** Orders, the indices of the order-1 coefficients, the one-hot map from orders to coefficients, kept imaginary parts. */
+  private alignment(): AlignConstants {
+    if (this.alignConstants === null || this.alignConstants.first.isDisposed) {
+      const n = groupOrder(this.inType.group);
+      const fields = this.inType.fields;
+      const orders = coefficientOrders(n, fields, this.rings, this.harmonics);
+      const minOrder = Math.min(...orders);
+      const maxOrder = Math.max(...orders);
+      const plus = Array.from(orders.keys()).filter((i) => orders[i] === 1);
+      const minus = Array.from(orders.keys()).filter((i) => orders[i] === -1);
+      const oneHot = new Float32Array((maxOrder - minOrder + 1) * orders.length);
+      orders.forEach((m, i) => (oneHot[(m - minOrder) * orders.length + i] = 1));
+      // The ring means' l = 0 coefficients are real; the layout puts them at l = 0 of every ring and field.
+      const half = spectrumSize(n);
+      const imagKept = Array.from(orders.keys()).filter((i) => !(i < this.rings * fields * half && i % half === 0));
+      this.alignConstants = {
+        first: tf.keep(tf.tensor1d([...plus, ...minus], 'int32')),
+        conjugate: tf.keep(tf.tensor2d([...plus.map(() => 1), ...minus.map(() => -1)], [plus.length + minus.length, 1])),
+        oneHot: tf.keep(tf.tensor2d(oneHot, [maxOrder - minOrder + 1, orders.length])),
+        imagKept: tf.keep(tf.tensor1d(imagKept, 'int32')),
+        minOrder,
+        maxOrder,
+      };
+    }
+    return this.alignConstants;
+  }
+
+  /**
+   * Turns coefficients c (orders m) into the frame of the reference z = sum_j w_j c_j over
+   * the order-1 coefficients: c * conj(u)^m with u = z / sqrt(|z|^2 + eps). A turn multiplies
+   * c by e^{-i m alpha} and u by e^{-i alpha}, so the product does not change; unlike the
+   * magnitude it keeps how the phases of different coefficients relate (where a stroke sits
+   * relative to a loop). Returns the real parts, then the imaginary parts that are not identically zero.
+   */
+  private alignPhases(re: tf.Tensor2D, im: tf.Tensor2D): tf.Tensor {
+    const { first, conjugate, oneHot, imagKept, minOrder, maxOrder } = this.alignment();
+    const w = tf.reshape(this.reference!.read(), [-1, 1]) as tf.Tensor2D;
+    const zr = tf.matMul(tf.gather(re, first, 1) as tf.Tensor2D, w);
+    const zi = tf.matMul(tf.gather(im, first, 1) as tf.Tensor2D, tf.mul(w, conjugate) as tf.Tensor2D);
+    const norm = tf.rsqrt(tf.add(tf.add(tf.square(zr), tf.square(zi)), ALIGN_EPSILON));
+    const ur = tf.mul(zr, norm);
+    const ui = tf.mul(zi, norm);
+    // Powers u^p, p = 0..max(|minOrder|, maxOrder); conj(u)^m is conj(u^m) for m >= 0 and u^{-m} below.
+    const top = Math.max(-minOrder, maxOrder);
+    const powers: Array<[tf.Tensor, tf.Tensor]> = [[tf.onesLike(ur), tf.zerosLike(ui)]];
+    for (let p = 1; p <= top; p++) {
+      const [pr, pi] = powers[p - 1]!;
+      powers.push([tf.sub(tf.mul(pr, ur), tf.mul(pi, ui)), tf.add(tf.mul(pr, ui), tf.mul(pi, ur))]);
+    }
+    const tableRe: tf.Tensor[] = [];
+    const tableIm: tf.Tensor[] = [];
+    for (let m = minOrder; m <= maxOrder; m++) {
+      const [pr, pi] = powers[Math.abs(m)]!;
+      tableRe.push(pr);
+      tableIm.push(m >= 0 ? tf.neg(pi) : pi);
+    }
+    const fr = tf.matMul(tf.concat(tableRe, 1) as tf.Tensor2D, oneHot);
+    const fi = tf.matMul(tf.concat(tableIm, 1) as tf.Tensor2D, oneHot);
+    const outRe = tf.sub(tf.mul(re, fr), tf.mul(im, fi));
+    const outIm = tf.add(tf.mul(re, fi), tf.mul(im, fr));
+    return tf.concat([outRe, tf.gather(outIm, imagKept, 1)], 1);
   }
 
   /** [N, N] cosine and sine of 2 pi g l / N, over N (all N frequencies: the moments are complex). */
@@ -186,6 +323,11 @@ export class SpectrumPooling extends EquivariantLayer {
       spatialPoolWeights(shape[1], this.rings, this.margin, this.sigma);
       if (this.harmonics > 0) angularMomentWeights(shape[1], this.rings, this.harmonics, this.margin, this.sigma);
     }
+    if (this.align) {
+      const count = referenceWeightCount(groupOrder(this.inType.group), this.inType.fields, this.rings, this.harmonics);
+      const init = initializers.randomNormal({ mean: 0, stddev: 1 / Math.sqrt(count), ...(this.seed === undefined ? {} : { seed: this.seed }) });
+      this.reference = this.addWeight('reference', [count], 'float32', init);
+    }
     this.built = true;
   }
 
@@ -207,6 +349,15 @@ export class SpectrumPooling extends EquivariantLayer {
         tf.reshape(tf.transpose(tf.reshape(t, [count, b, width]), [1, 0, 2]), [b, count * width]);
       const [cos, sin] = this.dftMatrices();
       const k = spectrumSize(n);
+      if (this.align) {
+        // Complex coefficients per image (sum_g F(g) e^{-2 pi i g l / N}), in coefficientOrders' layout.
+        const [fc, fs] = rows > 0 ? this.fullDftMatrices() : [null, null];
+        const parts = (meanPart: tf.Tensor, momentPart: () => tf.Tensor): tf.Tensor2D =>
+          (rows > 0 ? tf.concat([perImage(meanPart, this.rings, fields * k), perImage(momentPart(), rows, fields * n)], 1) : perImage(meanPart, this.rings, fields * k)) as tf.Tensor2D;
+        const cRe = parts(tf.matMul(means!, cos), () => tf.add(tf.matMul(re!, fc!), tf.matMul(im!, fs!)));
+        const cIm = parts(tf.neg(tf.matMul(means!, sin)), () => tf.sub(tf.matMul(im!, fc!), tf.matMul(re!, fs!)));
+        return this.alignPhases(cRe, cIm);
+      }
       const ringSpectrum = perImage(magnitude(tf.matMul(means!, cos), tf.matMul(means!, sin)), this.rings, fields * k);
       if (rows === 0) return ringSpectrum;
       // Moments a + i b = sum_x w(x) e^{-i k theta} F(x, g), then sum_g (a + i b) e^{-2 pi i g l / N}.
@@ -229,6 +380,8 @@ export class SpectrumPooling extends EquivariantLayer {
     this.dft = null;
     this.fullDft?.forEach((t) => t.dispose());
     this.fullDft = null;
+    if (this.alignConstants !== null) [this.alignConstants.first, this.alignConstants.conjugate, this.alignConstants.oneHot, this.alignConstants.imagKept].forEach((t) => t.dispose());
+    this.alignConstants = null;
     return super.dispose();
   }
 
@@ -240,7 +393,7 @@ export class SpectrumPooling extends EquivariantLayer {
   }
 
   override getConfig(): serialization.ConfigDict {
-    return { ...super.getConfig(), inType: fieldTypeToJson(this.inType), rings: this.rings, harmonics: this.harmonics, margin: this.margin, sigma: this.sigma };
+    return { ...super.getConfig(), inType: fieldTypeToJson(this.inType), rings: this.rings, harmonics: this.harmonics, align: this.align, seed: this.seed ?? null, margin: this.margin, sigma: this.sigma };
   }
 }
 

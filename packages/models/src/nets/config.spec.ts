@@ -56,7 +56,7 @@ describe('VAE network configs', () => {
   it('fills partial configs from a preset and switches kinds cleanly', () => {
     const c = resolveVaeNetConfig({ encoder: { kind: 'cnn', widths: [8, 8, 4] }, latent: { family: 'normal' } });
     expect(c.encoder).toMatchObject({ kind: 'cnn', widths: [8, 8, 4], kernelSize: 5 });
-    expect(c.latent).toEqual({ family: 'normal', dim: 6 });
+    expect(c.latent).toEqual({ family: 'normal', dim: 6, kappaInit: null });
     expect('N' in c.encoder).toBe(false);
     const g = resolveVaeNetConfig({ encoder: { N: 16 } }, { preset: 'paper' });
     expect(g.encoder).toMatchObject({ kind: 'gcnn', N: 16 });
@@ -79,6 +79,8 @@ describe('VAE network configs', () => {
     bad({ encoder: { angularHarmonics: 2, groupPooling: 'max' } }, /^encoder\.angularHarmonics: .*groupPooling 'spectrum' and spatialPooling 'rings'/);
     bad({ encoder: { angularHarmonics: 2, spatialPooling: 'mean' } }, /^encoder\.angularHarmonics: /);
     bad({ encoder: { angularHarmonics: -1 } }, /^encoder\.angularHarmonics/);
+    bad({ encoder: { alignPhases: true, groupPooling: 'max', angularHarmonics: 0 } }, /^encoder\.alignPhases: .*groupPooling 'spectrum'/);
+    bad({ encoder: { alignPhases: 'yes' } }, /^encoder\.alignPhases/);
     // The default preset's harmonics give way when a partial config leaves the ring spectrum without naming them.
     expect((resolveVaeNetConfig({ encoder: { groupPooling: 'max' } }).encoder as GcnnEncoderConfig).angularHarmonics).toBe(0);
     expect((resolveVaeNetConfig({ encoder: { widths: [4, 4, 4] } }).encoder as GcnnEncoderConfig).angularHarmonics).toBe(2);
@@ -88,23 +90,27 @@ describe('VAE network configs', () => {
     expect(() => vaePreset('huge' as 'default', 'gcnn')).toThrow(/^preset: unknown preset "huge"/);
   });
 
-  it('counts the head inputs that angular harmonics add, as the built encoder does', () => {
-    for (const angularHarmonics of [0, 2]) {
-      const cfg = resolveVaeNetConfig({ encoder: { kind: 'gcnn', widths: [4, 6, 6], angularHarmonics, orbit: 1 } });
-      const enc = buildEncoder(cfg);
-      const trainable = enc.trainableWeights.reduce((a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
-      expect(countEncoderParams(cfg).trainable).toBe(trainable);
-      // 6 fields x (5 rings x 5 spectrum magnitudes + K x 4 rings x 8 orientation frequencies) inputs to a 32-unit hidden layer.
-      expect(enc.getLayer('enc_spectrum_pool').outputShape).toEqual([null, 6 * (25 + angularHarmonics * 32)]);
-      enc.dispose();
+  it('counts the head inputs that angular harmonics and phase alignment add, as the built encoder does', () => {
+    for (const alignPhases of [false, true]) {
+      for (const angularHarmonics of [0, 2]) {
+        const cfg = resolveVaeNetConfig({ encoder: { kind: 'gcnn', widths: [4, 6, 6], angularHarmonics, alignPhases, orbit: 1 } });
+        const enc = buildEncoder(cfg);
+        const trainable = enc.trainableWeights.reduce((a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
+        expect(countEncoderParams(cfg).trainable).toBe(trainable);
+        // 6 fields x (5 rings x 5 spectrum magnitudes + K x 4 rings x 8 orientation frequencies) inputs to a 32-unit hidden
+        // layer; aligned, the ring means keep 1 + 2 x 4 numbers per ring and every moment two.
+        const perField = alignPhases ? 45 + angularHarmonics * 64 : 25 + angularHarmonics * 32;
+        expect(enc.getLayer('enc_spectrum_pool').outputShape).toEqual([null, 6 * perField]);
+        enc.dispose();
+      }
     }
   });
 
-  it('reads configs saved before the blur, orbit and angular harmonics existed as the models were built', () => {
+  it('reads configs saved before the blur, orbit, angular harmonics and phase alignment existed as the models were built', () => {
     const saved = vaePreset('default', 'gcnn');
-    const { antialias: _a, orbit: _o, angularHarmonics: _h, ...older } = saved.encoder as GcnnEncoderConfig;
+    const { antialias: _a, orbit: _o, angularHarmonics: _h, alignPhases: _p, ...older } = saved.encoder as GcnnEncoderConfig;
     const e = validateVaeNetConfig({ ...saved, encoder: older }).encoder as GcnnEncoderConfig;
-    expect([e.antialias, e.orbit, e.angularHarmonics]).toEqual([null, 1, 0]);
+    expect([e.antialias, e.orbit, e.angularHarmonics, e.alignPhases]).toEqual([null, 1, 0, false]);
   });
 
   it('lets the plain CNN use geometries the G-CNN must refuse', () => {

@@ -5,7 +5,7 @@ import { assertCentredGrid, convOutputSize, isCentredGrid, suggestCentredSizes }
 import { steerableBasis } from '../equivariant/basis.ts';
 import { fieldFrequencies, so2BasisSize } from '../equivariant/so2-basis.ts';
 import { defaultRingCount } from '../equivariant/ring-pooling.ts';
-import { spectrumFeatureCount } from '../equivariant/spectrum-pooling.ts';
+import { alignedFeatureCount, referenceWeightCount, spectrumFeatureCount } from '../equivariant/spectrum-pooling.ts';
 import { NetConfigError } from './errors.ts';
 
 export const PRESET_NAMES = ['default', 'paper'] as const;
@@ -28,6 +28,11 @@ export interface LatentConfig {
   family: LatentFamily;
   /** Ambient dimension m of the latent vector (mu has m entries; the sphere is S^{m-1}). */
   dim: number;
+  /**
+   * vMF only: the concentration kappa the encoder starts from (the bias of the kappa head);
+   * null: softplus(0) + 1 = 1.69, a posterior almost as wide as the sphere.
+   */
+  kappaInit: number | null;
 }
 
 export interface HeadConfig {
@@ -92,6 +97,13 @@ export interface GcnnEncoderConfig extends EncoderBase {
    * sides of the centre the strokes lie; K (rings - 1) N more features per field. 0: ring means only.
    */
   angularHarmonics: number;
+  /**
+   * With `groupPooling: spectrum`: keep the phases of the Fourier coefficients, turned into
+   * the frame of a learned reference of order 1 (SpectrumPooling's `align`), instead of only
+   * their magnitudes: the features then say how the parts of a digit sit relative to each
+   * other, not only how strong each part is.
+   */
+  alignPhases: boolean;
   dropoutMode: 'pointwise' | 'field';
   /** Gaussian blur (sigma, pixels of the layer's input) in front of every strided convolution; null: none (AntialiasBlur). */
   antialias: number | null;
@@ -199,7 +211,7 @@ const BN: BatchNormConfig = { momentum: 0.9, epsilon: 1e-5 };
 const DEFAULT_GCNN: VaeNetConfig = {
   imageSize: 33,
   channels: 1,
-  latent: { family: 'vmf', dim: 6 },
+  latent: { family: 'vmf', dim: 6, kappaInit: null },
   encoder: {
     kind: 'gcnn',
     N: 8,
@@ -216,6 +228,7 @@ const DEFAULT_GCNN: VaeNetConfig = {
     groupPooling: 'spectrum',
     spatialPooling: 'rings',
     angularHarmonics: 2,
+    alignPhases: false,
     antialias: 1,
     orbit: 3,
     head: { hidden: 32, activation: 'elu', batchNorm: true, dropout: 0 },
@@ -238,6 +251,7 @@ const PAPER_GCNN: VaeNetConfig = {
     // (the spectrum would multiply the head's input by 5).
     groupPooling: 'max',
     angularHarmonics: 0,
+    alignPhases: false,
     head: PAPER_HEAD,
   },
   decoder: { widths: [128, 64, 32], kernelSize: 5, activation: 'relu', batchNorm: true, dropout: 0.2 },
@@ -393,7 +407,7 @@ function validateHead(v: unknown, path: string): HeadConfig {
 }
 
 const ENCODER_BASE_KEYS = ['kind', 'widths', 'kernelSize', 'strides', 'padding', 'activation', 'batchNorm', 'dropout', 'head'] as const;
-const GCNN_KEYS = [...ENCODER_BASE_KEYS, 'N', 'maxFrequency', 'mask', 'groupPooling', 'spatialPooling', 'angularHarmonics', 'dropoutMode', 'antialias', 'orbit'] as const;
+const GCNN_KEYS = [...ENCODER_BASE_KEYS, 'N', 'maxFrequency', 'mask', 'groupPooling', 'spatialPooling', 'angularHarmonics', 'alignPhases', 'dropoutMode', 'antialias', 'orbit'] as const;
 
 const SO2_KEYS = [...ENCODER_BASE_KEYS, 'maxFrequency', 'samples', 'mask', 'dropoutMode', 'invariantMap', 'invariantFields', 'spatialPooling', 'antialias', 'orbit'] as const;
 
@@ -464,6 +478,11 @@ function validateEncoder(v: unknown): EncoderConfig {
   if (angularHarmonics > 0 && (e.groupPooling !== 'spectrum' || e.spatialPooling !== 'rings')) {
     fail('encoder.angularHarmonics', "angular harmonics are moments of the rings of the spectrum invariant map; use groupPooling 'spectrum' and spatialPooling 'rings', or set angularHarmonics to 0");
   }
+  // Absent in configs saved before the option existed: magnitudes only.
+  const alignPhases = e.alignPhases === undefined ? false : bool(e.alignPhases, 'encoder.alignPhases');
+  if (alignPhases && e.groupPooling !== 'spectrum') {
+    fail('encoder.alignPhases', "phase alignment turns the Fourier coefficients of the spectrum invariant map; use groupPooling 'spectrum', or set alignPhases to false");
+  }
   return {
     kind,
     ...base,
@@ -473,6 +492,7 @@ function validateEncoder(v: unknown): EncoderConfig {
     groupPooling: oneOf(e.groupPooling, ['max', 'mean', 'spectrum'] as const, 'encoder.groupPooling'),
     spatialPooling: oneOf(e.spatialPooling, ['mean', 'max', 'rings'] as const, 'encoder.spatialPooling'),
     angularHarmonics,
+    alignPhases,
     dropoutMode: oneOf(e.dropoutMode, ['pointwise', 'field'] as const, 'encoder.dropoutMode'),
     // Absent in configs saved before the option existed: no blur, as those models were built.
     antialias: antialiasSigma(e.antialias),
@@ -562,9 +582,12 @@ export function validateVaeNetConfig(value: unknown): VaeNetConfig {
   const imageSize = int(c.imageSize, 'imageSize', 1);
   const channels = int(c.channels, 'channels', 1);
   const l = record(c.latent, 'latent');
-  checkKeys(l, ['family', 'dim'], 'latent');
+  checkKeys(l, ['family', 'dim', 'kappaInit'], 'latent');
   const family = oneOf(l.family, ['vmf', 'normal'] as const, 'latent.family');
-  const latent = { family, dim: int(l.dim, 'latent.dim', family === 'vmf' ? 2 : 1) };
+  // Absent in configs saved before the option existed: the kappa head starts at bias 0.
+  const kappaInit = l.kappaInit === undefined || l.kappaInit === null ? null : num(l.kappaInit, 'latent.kappaInit', 1.01, 1e6);
+  if (kappaInit !== null && family !== 'vmf') fail('latent.kappaInit', "only the vMF posterior has a concentration; remove kappaInit or use family 'vmf'");
+  const latent = { family, dim: int(l.dim, 'latent.dim', family === 'vmf' ? 2 : 1), kappaInit };
   const encoder = validateEncoder(c.encoder);
   const sizes = checkGeometry(imageSize, encoder);
   const decoder = validateDecoder(c.decoder, encoder, sizes);
@@ -681,7 +704,10 @@ export function countEncoderParams(cfg: VaeNetConfig): ParamCount {
       perField = e.N;
     }
     const rings = e.spatialPooling === 'rings' ? defaultRingCount(encoderMapSizes(cfg.imageSize, e).at(-1)!) : 1;
-    const featuresPerField = e.groupPooling === 'spectrum' ? spectrumFeatureCount(e.N, rings, e.angularHarmonics) : rings;
+    const featuresPerField =
+      e.groupPooling !== 'spectrum' ? rings : e.alignPhases ? alignedFeatureCount(e.N, rings, e.angularHarmonics) : spectrumFeatureCount(e.N, rings, e.angularHarmonics);
+    // Phase alignment learns one weight per coefficient of order +-1 (its reference).
+    if (e.groupPooling === 'spectrum' && e.alignPhases) trainable += referenceWeightCount(e.N, fin, rings, e.angularHarmonics);
     const head = headParams(fin * featuresPerField, cfg);
     return { trainable: trainable + head.trainable, nonTrainable: nonTrainable + head.nonTrainable };
   }

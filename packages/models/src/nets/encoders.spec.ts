@@ -36,6 +36,19 @@ describe('S-GVAE encoder', () => {
     expect(enc.outputNames).toEqual(['mu', 'kappa']);
   });
 
+  it('starts kappa at latent.kappaInit: the kappa head bias b solves softplus(b) + 1 = kappaInit', () => {
+    for (const kappaInit of [null, 1.5, 40, 100]) {
+      const enc = buildEncoder(resolveVaeNetConfig({ encoder: { kind: 'cnn', widths: [4, 4, 4] }, latent: { family: 'vmf', dim: 3, kappaInit }, seed: 2 }));
+      const b = enc.getLayer('enc_kappa_dense').getWeights()[1]!.dataSync()[0]!;
+      const softplus = Math.log1p(Math.exp(b));
+      if (kappaInit === null) expect(b).toBe(0);
+      else expect(Math.abs(softplus + 1 - kappaInit) / kappaInit).toBeLessThan(1e-6);
+      enc.dispose();
+    }
+    expect(() => resolveVaeNetConfig({ latent: { family: 'vmf', dim: 3, kappaInit: 1 } })).toThrow(/^latent\.kappaInit/);
+    expect(() => resolveVaeNetConfig({ latent: { family: 'normal', dim: 3, kappaInit: 5 } })).toThrow(/^latent\.kappaInit: only the vMF posterior/);
+  });
+
   for (const n of [4, 8, 16]) {
     it(`C${n}: gives the same mu for an image turned by 90, 180 and 270 degrees (within 1e-4, inference mode)`, () => {
       const enc = small('gcnn', n);

@@ -59,11 +59,14 @@ function latentHeads(features: SymbolicTensor, cfg: VaeNetConfig, seedBase: numb
     if (h.dropout > 0) x = apply(new DeviceDropout({ rate: h.dropout, name: 'enc_head_dropout' }), x);
   }
   const m = cfg.latent.dim;
-  const dense = (units: number, name: string, i: number): SymbolicTensor =>
-    apply(layers.dense({ units, kernelInitializer: initializers.glorotUniform({ seed: seed(i) }), name }), x);
+  const dense = (units: number, name: string, i: number, bias = 0): SymbolicTensor =>
+    apply(layers.dense({ units, kernelInitializer: initializers.glorotUniform({ seed: seed(i) }), biasInitializer: initializers.constant({ value: bias }), name }), x);
   if (cfg.latent.family === 'vmf') {
     const mu = apply(new L2Normalize({ name: 'mu' }), dense(m, 'enc_mu_dense', 1));
-    const kappa = apply(new SoftplusShift({ shift: 1, name: 'kappa' }), dense(1, 'enc_kappa_dense', 2));
+    // kappa = softplus(b) + 1 starts at kappaInit for b = softplus^-1(kappaInit - 1) = log(e^(kappaInit - 1) - 1).
+    const k0 = cfg.latent.kappaInit;
+    const bias = k0 === null ? 0 : k0 - 1 > 30 ? k0 - 1 : Math.log(Math.expm1(k0 - 1));
+    const kappa = apply(new SoftplusShift({ shift: 1, name: 'kappa' }), dense(1, 'enc_kappa_dense', 2, bias));
     return [mu, kappa];
   }
   const mean = dense(m, 'mean', 1);
@@ -125,7 +128,8 @@ function buildGcnnEncoder(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel 
   const sigma = e.mask?.sigma ?? 2;
   const rings = e.spatialPooling === 'rings' ? defaultRingCount(size) : 1;
   if (e.groupPooling === 'spectrum') {
-    x = apply(new SpectrumPooling({ inType: type, rings, harmonics: e.angularHarmonics, margin, sigma, name: 'enc_spectrum_pool' }), x);
+    const seed = cfg.seed === null ? {} : { seed: layerSeed(cfg.seed, e.widths.length)! };
+    x = apply(new SpectrumPooling({ inType: type, rings, harmonics: e.angularHarmonics, align: e.alignPhases, ...seed, margin, sigma, name: 'enc_spectrum_pool' }), x);
   } else {
     x = apply(new GroupPooling({ inType: type, mode: e.groupPooling, name: 'enc_group_pool' }), x);
     x = spatialPool(x, trivialFields(group, type.fields), e.spatialPooling, e.mask, size);

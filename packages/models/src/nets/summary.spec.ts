@@ -69,6 +69,11 @@ describe('model summary', () => {
     const k0 = summarizeModel(buildEncoder(resolveVaeNetConfig({ encoder: { kind: 'gcnn', angularHarmonics: 0 } })));
     expect(k0.layers.find((r) => r.name === 'enc_spectrum_pool')!.flops).toBe(3 * (2 * 5 * 81 * 128 + 4 * 5 * 128 * 5));
     expect(k0.layers.find((r) => r.name === 'enc_head_dense')!.flops).toBe(2 * 400 * 32);
+    // Phase alignment adds, per copy: the reference over 16 x 21 coefficients of order +-1 (two [336 -> 1] matmuls),
+    // the powers of u for orders -4..5 spread over the 16 x (25 + 64) coefficients (two [10 -> 1424] matmuls) and one
+    // complex product each.
+    const aligned = summarizeModel(buildEncoder(resolveVaeNetConfig({ encoder: { kind: 'gcnn', alignPhases: true } })));
+    expect(aligned.layers.find((r) => r.name === 'enc_spectrum_pool')!.flops - row('enc_spectrum_pool').flops).toBe(3 * (4 * 336 + 4 * 10 * 1424 + 8 * 1424));
   });
 
   it('formats the SO(2) encoder with its FLOPs', () => {

@@ -13,7 +13,7 @@
 // matmul); that is reported separately as `stepFlops` because it does not
 // grow with the batch.
 import { gaussianTaps } from '../equivariant/antialias-blur.ts';
-import { spectrumSize } from '../equivariant/spectrum-pooling.ts';
+import { coefficientOrders, spectrumSize } from '../equivariant/spectrum-pooling.ts';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
@@ -81,7 +81,9 @@ function layerFlops(layer: LayerLike): { flops: number; stepFlops: number } {
     // One [R, S*S] x [S*S, C] matmul (plus, for the spectrum, two [N, N/2 + 1] DFT matmuls per field and ring;
     // with K angular harmonics, 2 K (R-1) more rows of position weights (moment cosine and sine) in the same matmul
     // and four [N, N] DFT matmuls per field and moment row).
-    const config = layer.getConfig() as { rings: number; harmonics?: number; inType?: { group: { order: number } } };
+    // With phase alignment: the reference (two [P1 -> 1] matmuls over the order +-1 coefficients), the powers of
+    // u spread to the P coefficients (two [M -> P] matmuls, M the orders present) and one complex product per coefficient.
+    const config = layer.getConfig() as { rings: number; harmonics?: number; align?: boolean; inType?: { group: { order: number } } };
     const rings = config.rings;
     let flops = 2 * rings * prod(inp.slice(1));
     if (cls === 'SpectrumPooling') {
@@ -90,6 +92,12 @@ function layerFlops(layer: LayerLike): { flops: number; stepFlops: number } {
       flops += 4 * rings * channels * spectrumSize(n);
       const rows = (config.harmonics ?? 0) * (rings - 1);
       flops += 4 * rows * prod(inp.slice(1)) + 8 * rows * channels * n;
+      if (config.align === true) {
+        const orders = coefficientOrders(n, channels / n, rings, config.harmonics ?? 0);
+        const p1 = orders.filter((m) => Math.abs(m) === 1).length;
+        const m = Math.max(...orders) - Math.min(...orders) + 1;
+        flops += 4 * p1 + 4 * m * orders.length + 8 * orders.length;
+      }
     }
     return { flops, stepFlops: 0 };
   }

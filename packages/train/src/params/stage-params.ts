@@ -82,6 +82,13 @@ export const VAE_SCHEMA = {
     description: 'ambient dimension m of the latent vector (the sphere is S^{m-1})',
     defaults: { smoke: 3, default: 6, paper: 6 },
   },
+  kappaInit: {
+    kind: 'number',
+    min: 1.01,
+    max: 1e6,
+    description: 'vMF concentration the encoder starts from (the kappa head is softplus(x) + 1; 1.693 = bias 0, a posterior almost as wide as the sphere)',
+    defaults: all(1 + Math.LN2),
+  },
   seed: {
     kind: 'number',
     integer: true,

@@ -70,7 +70,7 @@ describe('VAE stage', () => {
     expect(manifest.epoch).toBe(a.loop.best.epoch);
     expect(manifest.metrics.valLoss).toBe(Math.min(...rows.map((r) => r.valLoss)));
     expect((manifest.params as { encoder: string }).encoder).toBe('gcnn');
-    expect((manifest.config as { latent: unknown }).latent).toEqual({ family: LATENT, dim: 3 });
+    expect((manifest.config as { latent: unknown }).latent).toEqual({ family: LATENT, dim: 3, kappaInit: LATENT === 'vmf' ? 1 + Math.LN2 : null });
     expect(scalars.some(([name, , step]) => name === 'val/loss' && step === 3)).toBe(true);
     expect(a.summary).toMatch(/^vae gcnn C8 .*best epoch \d\/3 .*wrote /);
     expect((await outputWeights(outA)).length).toBeGreaterThan(10);

@@ -23,7 +23,7 @@ export function vaeNetConfigFor(params: VaeParams, file?: string): VaeNetConfig 
     if (key in model) {
       throw new TrainParamsError(
         `model.${key}`,
-        `is set by the stage params (${key === 'latent' ? '`latent` and `latentDim`' : '`seed`'}); remove it from \`model\``,
+        `is set by the stage params (${key === 'latent' ? '`latent`, `latentDim` and `kappaInit`' : '`seed`'}); remove it from \`model\``,
         file,
       );
     }
@@ -31,7 +31,7 @@ export function vaeNetConfigFor(params: VaeParams, file?: string): VaeNetConfig 
   const encoder = { ...((model.encoder as Record<string, unknown> | undefined) ?? {}), kind: params.encoder };
   try {
     return resolveVaeNetConfig(
-      { ...model, encoder, latent: { family: params.latent, dim: params.latentDim }, seed: params.seed },
+      { ...model, encoder, latent: { family: params.latent, dim: params.latentDim, kappaInit: params.latent === 'vmf' ? params.kappaInit : null }, seed: params.seed },
       { preset: params.preset, kind: params.encoder },
     );
   } catch (cause) {
