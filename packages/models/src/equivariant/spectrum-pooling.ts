@@ -179,7 +179,7 @@ export class SpectrumPooling extends EquivariantLayer {
   readonly sigma: number;
   readonly align: boolean;
   readonly seed: number | undefined;
-  /** Weights of the order-1 coefficients that make the reference (align only). */
+  /** Weights of the coefficients of order +-1 that make the reference (align only). */
   private reference: LayerVariable | null = null;
   private alignConstants: AlignConstants | null = null;
   /** Ring weights, then the moments' cosine and minus-sine weights: [R + 2 K (R - 1), S * S]. */
@@ -207,7 +207,7 @@ export class SpectrumPooling extends EquivariantLayer {
     this.outType = trivialFields(args.inType.group, args.inType.fields * perField);
   }
 
-  /** Orders, the indices of the order-1 coefficients, the one-hot map from orders to coefficients, kept imaginary parts. */
+  /** The reference's coefficients, the one-hot map from orders to coefficients, the kept imaginary parts. */
   private alignment(): AlignConstants {
     if (this.alignConstants === null || this.alignConstants.first.isDisposed) {
       const n = groupOrder(this.inType.group);
@@ -347,24 +347,23 @@ export class SpectrumPooling extends EquivariantLayer {
       // [rows*B, F*k] -> [B, rows*F*k] (ring-major per image).
       const perImage = (t: tf.Tensor, count: number, width: number): tf.Tensor =>
         tf.reshape(tf.transpose(tf.reshape(t, [count, b, width]), [1, 0, 2]), [b, count * width]);
+      // Complex coefficients sum_g F(g) e^{-2 pi i g l / N}: of the ring means (l = 0..N/2, real
+      // inputs) and of the moments a + i b = sum_x w(x) e^{-i k theta} F(x, g) (l = 0..N-1).
       const [cos, sin] = this.dftMatrices();
       const k = spectrumSize(n);
-      if (this.align) {
-        // Complex coefficients per image (sum_g F(g) e^{-2 pi i g l / N}), in coefficientOrders' layout.
-        const [fc, fs] = rows > 0 ? this.fullDftMatrices() : [null, null];
-        const parts = (meanPart: tf.Tensor, momentPart: () => tf.Tensor): tf.Tensor2D =>
-          (rows > 0 ? tf.concat([perImage(meanPart, this.rings, fields * k), perImage(momentPart(), rows, fields * n)], 1) : perImage(meanPart, this.rings, fields * k)) as tf.Tensor2D;
-        const cRe = parts(tf.matMul(means!, cos), () => tf.add(tf.matMul(re!, fc!), tf.matMul(im!, fs!)));
-        const cIm = parts(tf.neg(tf.matMul(means!, sin)), () => tf.sub(tf.matMul(im!, fc!), tf.matMul(re!, fs!)));
-        return this.alignPhases(cRe, cIm);
+      const ring: [tf.Tensor, tf.Tensor] = [tf.matMul(means!, cos), tf.neg(tf.matMul(means!, sin))];
+      let moment: [tf.Tensor, tf.Tensor] | null = null;
+      if (rows > 0) {
+        const [fc, fs] = this.fullDftMatrices();
+        moment = [tf.add(tf.matMul(re!, fc), tf.matMul(im!, fs)), tf.sub(tf.matMul(im!, fc), tf.matMul(re!, fs))];
       }
-      const ringSpectrum = perImage(magnitude(tf.matMul(means!, cos), tf.matMul(means!, sin)), this.rings, fields * k);
-      if (rows === 0) return ringSpectrum;
-      // Moments a + i b = sum_x w(x) e^{-i k theta} F(x, g), then sum_g (a + i b) e^{-2 pi i g l / N}.
-      const [fc, fs] = this.fullDftMatrices();
-      const hre = tf.add(tf.matMul(re!, fc), tf.matMul(im!, fs));
-      const him = tf.sub(tf.matMul(im!, fc), tf.matMul(re!, fs));
-      return tf.concat([ringSpectrum, perImage(magnitude(hre, him), rows, fields * n)], 1);
+      // Per image, in coefficientOrders' layout: ring means, then moments.
+      const layout = (map: (r: tf.Tensor, i: tf.Tensor) => tf.Tensor): tf.Tensor => {
+        const rings = perImage(map(ring[0], ring[1]), this.rings, fields * k);
+        return moment === null ? rings : tf.concat([rings, perImage(map(moment[0], moment[1]), rows, fields * n)], 1);
+      };
+      if (this.align) return this.alignPhases(layout((r) => r) as tf.Tensor2D, layout((_, i) => i) as tf.Tensor2D);
+      return layout(magnitude);
     });
   }
 
