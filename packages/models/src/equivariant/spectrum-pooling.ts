@@ -236,7 +236,7 @@ export class SpectrumPooling extends EquivariantLayer {
 
   /**
    * Turns coefficients c (orders m) into the frame of the reference z = sum_j w_j c_j over
-   * the order-1 coefficients: c * conj(u)^m with u = z / sqrt(|z|^2 + eps). A turn multiplies
+   * the coefficients of order 1 and the conjugates of those of order -1: c * conj(u)^m with u = z / sqrt(|z|^2 + eps). A turn multiplies
    * c by e^{-i m alpha} and u by e^{-i alpha}, so the product does not change; unlike the
    * magnitude it keeps how the phases of different coefficients relate (where a stroke sits
    * relative to a loop). Returns the real parts, then the imaginary parts that are not identically zero.

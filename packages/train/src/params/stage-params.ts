@@ -44,6 +44,9 @@ const LOOP_CADENCE = {
 } as const satisfies Schema;
 
 
+/** softplus(0) + 1: the concentration the kappa head starts from with a zero bias. */
+export const DEFAULT_KAPPA_INIT = 1 + Math.LN2;
+
 export const VAE_SCHEMA = {
   encoder: {
     kind: 'enum',
@@ -87,7 +90,7 @@ export const VAE_SCHEMA = {
     min: 1.01,
     max: 1e6,
     description: 'vMF concentration the encoder starts from (the kappa head is softplus(x) + 1; 1.693 = bias 0, a posterior almost as wide as the sphere)',
-    defaults: all(1 + Math.LN2),
+    defaults: all(DEFAULT_KAPPA_INIT),
   },
   seed: {
     kind: 'number',

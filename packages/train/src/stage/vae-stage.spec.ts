@@ -120,6 +120,9 @@ describe('VAE stage', () => {
     expect(() => resolveVaeParams({ learningrate: 0.1 }, 'p.json')).toThrow(/p.json: `learningrate` .*did you mean `learningRate`/);
     expect(() => resolveVaeParams({ batchSize: 0 })).toThrow(TrainParamsError);
     expect(() => vaeNetConfigFor(resolveVaeParams({ model: { seed: 3 } }))).toThrow(/model.seed.*remove it/);
+    // A concentration asked of a Gaussian posterior is refused, not dropped.
+    expect(() => vaeNetConfigFor(resolveVaeParams({ latent: 'normal', kappaInit: 30 }))).toThrow(/kappaInit.*only the vMF posterior/);
+    expect(vaeNetConfigFor(resolveVaeParams({ latent: 'normal' })).latent.kappaInit).toBeNull();
     expect(() => vaeNetConfigFor(resolveVaeParams({ encoder: 'gcnn', model: { encoder: { kernelSize: 4 } } }))).toThrow(
       /model.encoder.kernelSize/,
     );

@@ -4,7 +4,7 @@ import { buildDecoder, buildEncoder, resolveVaeNetConfig, type VaeNetConfig } fr
 import { TrainDataError, TrainParamsError } from '../errors.ts';
 import { runTrainingLoop } from '../loop/train-loop.ts';
 import { resolveParams } from '../params/schema.ts';
-import { VAE_SCHEMA, type VaeParams } from '../params/stage-params.ts';
+import { DEFAULT_KAPPA_INIT, VAE_SCHEMA, type VaeParams } from '../params/stage-params.ts';
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
 import { latentSampler } from '../vae/latent.ts';
 import { createVaeTask } from '../vae/vae-task.ts';
@@ -27,6 +27,9 @@ export function vaeNetConfigFor(params: VaeParams, file?: string): VaeNetConfig 
         file,
       );
     }
+  }
+  if (params.latent !== 'vmf' && params.kappaInit !== DEFAULT_KAPPA_INIT) {
+    throw new TrainParamsError('kappaInit', "only the vMF posterior has a concentration; remove kappaInit or use latent 'vmf'", file);
   }
   const encoder = { ...((model.encoder as Record<string, unknown> | undefined) ?? {}), kind: params.encoder };
   try {
