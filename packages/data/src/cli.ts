@@ -3,7 +3,9 @@
 // Prints one plain line per set; exits 2 on bad usage or params, 1 on any
 // other failure, with the message of the typed error (which says what to do).
 
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ContractError, formatCodeVersion, resolveCodeVersion } from '@sgvae/contracts';
 import { buildDatasets, type BuildProgress } from './build-datasets.ts';
 import { CliUsageError, DataError, ParamsError } from './errors.ts';
 import { isMainModule } from './is-main-module.ts';
@@ -23,13 +25,16 @@ Options:
                          (seed, size, subset, validationFraction, supersample, sets);
                          missing keys take their defaults. Required.
   --out <dir>            Output folder. Required.
-  --code-version <sha>   Recorded in every manifest (default: $SGVAE_CODE_VERSION, else "unknown").
+  --code-version <sha>   Recorded in every manifest (default: $SGVAE_CODE_VERSION, else the git
+                         commit of the checkout, "+dirty" when tracked files changed).
   -h, --help             Show this text.`;
 
 export interface CliIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Folder whose git checkout gives the code version. */
+  readonly cwd: string;
 }
 
 function formatProgress(p: BuildProgress): string {
@@ -63,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (values.params === undefined || values.params === '') throw new CliUsageError(`--params <file> is required\n\n${USAGE}`);
     if (values.out === undefined || values.out === '') throw new CliUsageError(`--out <dir> is required\n\n${USAGE}`);
     const params = loadDataParams(values.params);
-    const codeVersion = values['code-version'] ?? io.env.SGVAE_CODE_VERSION ?? 'unknown';
+    const codeVersion = values['code-version'] ?? formatCodeVersion(resolveCodeVersion(io.env, io.cwd));
     io.out(`building datasets into ${values.out} (size ${params.size}, seed ${params.seed}, code ${codeVersion})`);
     const start = performance.now();
     const index = await buildDatasets(params, values.out, {
@@ -75,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(`done: ${index.sets.length} sets, ${total} images in ${((performance.now() - start) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || error instanceof ParamsError) {
+    if (error instanceof CliUsageError || error instanceof ParamsError || error instanceof ContractError) {
       io.err(`error: ${error.message}`);
       return 2;
     }
@@ -93,6 +98,7 @@ if (isMainModule(import.meta.url)) {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     env: process.env,
+    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
   });
   process.exitCode = code;
 }

@@ -7,11 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { ContractError, resolveCodeVersion } from '@sgvae/contracts';
 import { DataError, isMainModule } from '@sgvae/data';
 import { BackendError, resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { EvalError, EvalParamsError } from './errors.ts';
 import { parseEvalParams } from './params.ts';
-import { gitVersion, readPipelineTimings } from './provenance.ts';
+import { readPipelineTimings } from './provenance.ts';
 import { formatSummaryForTerminal } from './report/summary.ts';
 import { runEvalStage, type ModelSpec } from './stage.ts';
 
@@ -117,13 +118,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       sweepDirs: (values.sweep ?? []).map((d) => resolve(io.cwd, d)),
       pipelineTimings,
       backend,
-      codeVersion: gitVersion(io.cwd),
+      codeVersion: resolveCodeVersion(io.env, io.cwd),
       log: (line) => io.err(`[eval ${((performance.now() - start) / 1000).toFixed(1)} s] ${line}`),
     });
     io.out(formatSummaryForTerminal(results, report.markdown));
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || error instanceof EvalParamsError) {
+    if (error instanceof CliUsageError || error instanceof EvalParamsError || error instanceof ContractError) {
       io.err(`error: ${error.message}`);
       return 2;
     }

@@ -1,6 +1,5 @@
 // Facts about the run for the report's provenance table. Gathered by the CLI
 // (the entry point): library code reads no environment.
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { ArtifactError } from './errors.ts';
@@ -16,17 +15,6 @@ export function hardwareInfo(): Provenance['hardware'] {
     arch: os.arch(),
     node: process.versions.node,
   };
-}
-
-/** The git commit of `cwd` and whether the tree has uncommitted changes; null outside a git checkout. */
-export function gitVersion(cwd: string): Provenance['codeVersion'] {
-  try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return { commit, dirty: status.trim() !== '' };
-  } catch {
-    return null;
-  }
 }
 
 /**

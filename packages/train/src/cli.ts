@@ -5,9 +5,10 @@
 //   npx tsx packages/train/src/cli.ts vae   --params p.json --data datasets --out models/svae
 //   npx tsx packages/train/src/cli.ts judge --params p.json --data datasets-full --out models/judge
 //   npx tsx packages/train/src/cli.ts defaults vae --profile paper
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ContractError, describeNumerics, formatCodeVersion, numericsProvenance, resolveCodeVersion, sourceFingerprint } from '@sgvae/contracts';
 import { parseArgs } from 'node:util';
 import { BackendError, BackendUnavailableError, resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { TrainCliUsageError, TrainError, TrainingInterruptedError } from './errors.ts';
@@ -25,8 +26,8 @@ const USAGE = `Usage:
 Options:
   --checkpoint-dir <dir>   resume folder (default: <out>.checkpoint)
   --restart                discard the checkpoint folder's run and start over
-  --restart-if-changed     start over only if that run was made with other params, data
-                           or model (pipelines use it; an interrupted run still resumes)
+  --restart-if-changed     start over only if that run was made with other code, params,
+                           data or model (pipelines use it; an interrupted run still resumes)
   --backend <name>         tensorflow (default) or tensorflow-gpu; also SGVAE_BACKEND
   --progress <mode>        auto (default: bar on a terminal, lines otherwise), bar, plain, none
   --log-every <seconds>    interval of plain progress lines (default 30)
@@ -38,20 +39,6 @@ const BACKEND_PACKAGES: Record<string, string> = {
   tensorflow: '@tensorflow/tfjs-node',
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
 };
-
-function codeVersion(): string {
-  const pkg = '@sgvae/train@0.1.0';
-  try {
-    const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'packages'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    return `${pkg} git ${sha}${dirty === '' ? '' : '+dirty'}`;
-  } catch {
-    return `${pkg} (no git)`;
-  }
-}
 
 function progressFor(mode: string, everySeconds: number): ProgressReporter {
   switch (mode) {
@@ -151,6 +138,11 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // The workspace this CLI belongs to: its code is what the fingerprint covers.
+  const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url));
+  const code = sourceFingerprint(workspaceRoot, '@sgvae/train');
+  const numerics = numericsProvenance(process.env, choice.name);
+  process.stderr.write(`numerics: ${describeNumerics(numerics)}\n`);
   const quoted = process.argv.slice(1).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
   const options = {
     params: raw,
@@ -163,8 +155,10 @@ async function main(argv: string[]): Promise<number> {
     signal: controller.signal,
     progress: progressFor(values.progress, logEvery),
     scalarWriterFactory,
-    codeVersion: codeVersion(),
+    codeVersion: formatCodeVersion(resolveCodeVersion(process.env, workspaceRoot)),
+    codeFingerprint: code.digest,
     backend: choice.name,
+    numerics,
     resumeHint: `Resume with: npx tsx ${quoted.filter((a) => a !== '--restart').join(' ')}`,
   };
   try {
@@ -191,7 +185,7 @@ main(process.argv.slice(2)).then(
     if (error instanceof TrainCliUsageError || (error instanceof TypeError && /parseArgs|Unknown option|argument/i.test(error.message))) {
       process.stderr.write(`error: ${(error as Error).message}\n\n${USAGE}\n`);
       process.exitCode = 2;
-    } else if (error instanceof TrainError || error instanceof BackendError) {
+    } else if (error instanceof TrainError || error instanceof BackendError || error instanceof ContractError) {
       process.stderr.write(`error: ${error.message}\n`);
       const usage = error.name === 'TrainParamsError' || (error instanceof BackendError && !(error instanceof BackendUnavailableError));
       process.exitCode = usage ? 2 : 1;

@@ -79,6 +79,11 @@ export interface LoopOptions {
   checkpointDir: string;
   /** Identifies the run: a checkpoint made with another key is refused. */
   resumeKey: string;
+  /**
+   * Digest of the code that runs (part of `resumeKey`); stored in checkpoints
+   * so that a refused resume can say the code changed.
+   */
+  codeFingerprint?: string;
   /** Stored in checkpoints for humans. */
   params: unknown;
   codeVersion: string;
@@ -94,8 +99,8 @@ export interface LoopOptions {
   restart?: boolean;
   /**
    * Start over (instead of failing) when the checkpoint folder holds a run
-   * made with other params, data or model. Pipelines set it: a stage whose
-   * inputs changed is a new run, while an interrupted run with the same
+   * made with other code, params, data or model. Pipelines set it: a stage
+   * whose inputs changed is a new run, while an interrupted run with the same
    * inputs still resumes.
    */
   restartIfChanged?: boolean;
@@ -134,6 +139,8 @@ interface EpochPartial {
 interface CheckpointMeta {
   label: string;
   resumeKey: string;
+  /** Absent in checkpoints written before the code was part of the key. */
+  codeFingerprint?: string;
   params: unknown;
   codeVersion: string;
   /** 0-based epoch in progress; equals the number of finished epochs when stepsDone is 0. */
@@ -200,10 +207,9 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
         throw error;
       });
   if (restored !== undefined && options.restartIfChanged) {
-    const m = restored.meta;
-    const finishedPast = m.epoch > epochs || (m.epoch === epochs && m.stepsDone > 0);
-    if (m.label !== task.label || m.resumeKey !== options.resumeKey || finishedPast) {
-      options.progress?.message(`starting over: ${restored.path} holds a run with other inputs`);
+    const why = mismatch(restored.meta, task.label, epochs, options);
+    if (why !== undefined) {
+      options.progress?.message(`starting over: ${restored.path} cannot be resumed, ${why}`);
       restored = undefined;
     }
   }
@@ -217,16 +223,13 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
         'point --checkpoint-dir elsewhere or delete the folder',
       );
     }
-    const finishedPast = m.epoch > epochs || (m.epoch === epochs && m.stepsDone > 0);
-    if (m.resumeKey !== options.resumeKey || finishedPast) {
-      const why = finishedPast
-        ? `it already trained ${m.epoch} epochs, more than the ${epochs} asked for`
-        : `it was made with other params (${describeParamsDiff(m.params, options.params)})`;
+    const why = mismatch(m, task.label, epochs, options);
+    if (why !== undefined) {
       optimizer.dispose();
       throw new CheckpointError(
         restored.path,
         `cannot resume: ${why}`,
-        'Restore the params to resume that run, or re-run with --restart (or delete the folder) to start over.',
+        'Restore the code and params to resume that run, or re-run with --restart (or delete the folder) to start over.',
       );
     }
     const opt = decodeTensors(restored.blobs.optimizer);
@@ -261,6 +264,7 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
     const meta: CheckpointMeta = {
       label: task.label,
       resumeKey: options.resumeKey,
+      ...(options.codeFingerprint === undefined ? {} : { codeFingerprint: options.codeFingerprint }),
       params: options.params,
       codeVersion: options.codeVersion,
       epoch: atEpoch,
@@ -510,6 +514,25 @@ function mergeEncoded(a: EncodedWeights, b: EncodedWeights): EncodedWeights {
 }
 
 /** A short list of the top-level params that differ, for error messages. */
+/**
+ * Why the checkpoint `m` is not this run's (undefined when it is): another
+ * task, more epochs than asked for, other code, or other params, data or model.
+ * A checkpoint that the same code, params and data wrote is always resumed,
+ * even a finished one, since resuming it computes exactly what a fresh run would.
+ */
+function mismatch(m: CheckpointMeta, label: string, epochs: number, options: LoopOptions): string | undefined {
+  if (m.label !== label) return `it holds a ${m.label} run, not a ${label} run`;
+  if (m.epoch > epochs || (m.epoch === epochs && m.stepsDone > 0)) {
+    return `it already trained ${m.epoch} epochs, more than the ${epochs} asked for`;
+  }
+  if (m.resumeKey === options.resumeKey) return undefined;
+  if (m.codeFingerprint === undefined) return 'it was written before checkpoints recorded the code that wrote them';
+  if (options.codeFingerprint !== undefined && m.codeFingerprint !== options.codeFingerprint) {
+    return `the code changed since it was written (code ${m.codeFingerprint.slice(0, 12)} -> ${options.codeFingerprint.slice(0, 12)})`;
+  }
+  return `it was made with other params (${describeParamsDiff(m.params, options.params)})`;
+}
+
 export function describeParamsDiff(before: unknown, after: unknown): string {
   if (typeof before !== 'object' || before === null || typeof after !== 'object' || after === null) {
     return 'params differ';

@@ -53,7 +53,7 @@ export async function runJudgeStage(options: StageOptions): Promise<StageResult>
     const loop = await runTrainingLoop(
       task,
       batches,
-      stageLoopOptions(params, options, checkpointDir, resumeKey('judge', params, [train, validation], config)),
+      stageLoopOptions(params, options, checkpointDir, resumeKey('judge', params, [train, validation], config, options.codeFingerprint)),
     );
     // The reported test score is that of the saved (best-validation) weights.
     restoreModelWeights(task.models, loop.best.weights, 'best weights');
@@ -79,7 +79,9 @@ export async function runJudgeStage(options: StageOptions): Promise<StageResult>
           augmentation: batches.augmentation,
         },
         codeVersion: options.codeVersion ?? 'unknown',
+        ...(options.codeFingerprint === undefined ? {} : { codeFingerprint: options.codeFingerprint }),
         backend: options.backend ?? 'unknown',
+        ...(options.numerics === undefined ? {} : { numerics: options.numerics }),
       },
       rows: loop.rows,
       tensorboardDir: join(checkpointDir, 'tensorboard'),

@@ -2,6 +2,7 @@
 // summary line.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { NumericsProvenance } from '@sgvae/contracts';
 import { ArtifactError, readDatasetFrom, readDatasetsIndex } from '@sgvae/data';
 import { RandomRotation } from '@sgvae/data';
 import { ImageBatches, type ImageSet } from '../batching/image-batches.ts';
@@ -33,9 +34,17 @@ export interface StageOptions {
   signal?: AbortSignal;
   progress?: ProgressReporter;
   scalarWriterFactory?: ScalarWriterFactory;
+  /** Commit (+dirty) recorded in the manifest and checkpoints. */
   codeVersion?: string;
+  /**
+   * Digest of the code that runs (`sourceFingerprint` of @sgvae/contracts).
+   * Part of the resume key: a checkpoint that other code wrote is never resumed.
+   */
+  codeFingerprint?: string;
   /** Backend name recorded in the manifest. */
   backend?: string;
+  /** Machine facts that change the float rounding, recorded in the manifest. */
+  numerics?: NumericsProvenance;
   /** Sentence telling how to resume, for interrupt messages. */
   resumeHint?: string;
   /** Called after each epoch's checkpoint (tests use it to stop or corrupt a run). */
@@ -94,12 +103,24 @@ export function loadSet(dataDir: string, name: string, max: number, withLabels: 
 
 /**
  * The identity of a run for resuming: everything that changes what is
- * computed (params except `NON_SEMANTIC_PARAMS`, the data's manifests, the
- * model config). A checkpoint with another key is refused.
+ * computed (the code, params except `NON_SEMANTIC_PARAMS`, the data's
+ * manifests, the model config). A checkpoint with another key is refused.
  */
-export function resumeKey(kind: string, params: Record<string, unknown>, data: readonly LoadedSet[], config: unknown): string {
+export function resumeKey(
+  kind: string,
+  params: Record<string, unknown>,
+  data: readonly LoadedSet[],
+  config: unknown,
+  codeFingerprint: string | undefined,
+): string {
   const semantic = Object.fromEntries(Object.entries(params).filter(([k]) => !NON_SEMANTIC_PARAMS.includes(k)));
-  const identity = canonicalJson({ kind, params: semantic, data: data.map((d) => [d.name, d.manifestSha256, d.set.count]), config });
+  const identity = canonicalJson({
+    kind,
+    params: semantic,
+    data: data.map((d) => [d.name, d.manifestSha256, d.set.count]),
+    config,
+    code: codeFingerprint ?? null,
+  });
   return createHash('sha256').update(identity).digest('hex');
 }
 
@@ -173,6 +194,7 @@ export function stageLoopOptions(
     optimizer: { beta1: params.beta1, beta2: params.beta2, weightDecay: params.weightDecay },
     checkpointDir,
     resumeKey: key,
+    codeFingerprint: options.codeFingerprint,
     params,
     codeVersion: options.codeVersion ?? 'unknown',
     readbackEvery: params.readbackEvery,

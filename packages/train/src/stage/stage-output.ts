@@ -2,6 +2,7 @@
 // best epoch's models in the TensorFlow.js layers format, a manifest saying
 // what they are and how they were made, and the metrics of every epoch.
 import { cp, stat, writeFile } from 'node:fs/promises';
+import type { NumericsProvenance } from '@sgvae/contracts';
 import { join } from 'node:path';
 import { removeStaleSiblings, writeDirAtomically } from '../checkpoint/atomic-dir.ts';
 import { saveLayersModel, MODEL_JSON } from '../checkpoint/layers-io.ts';
@@ -30,8 +31,13 @@ export interface StageManifest {
   test?: Record<string, number>;
   /** Where the data came from (dataset manifests' identities). */
   data?: Record<string, unknown>;
+  /** Commit (+dirty) of the code that trained the models, `unknown` outside git. */
   codeVersion: string;
+  /** Digest of the code that ran (the checkpoint resume guard), when known. */
+  codeFingerprint?: string;
   backend: string;
+  /** CPU, its kernel-selecting flags, oneDNN and thread settings: what moves the numbers between machines. */
+  numerics?: NumericsProvenance;
 }
 
 async function exists(path: string): Promise<boolean> {

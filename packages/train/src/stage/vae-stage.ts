@@ -75,7 +75,7 @@ export async function runVaeStage(options: StageOptions): Promise<StageResult> {
     const loop = await runTrainingLoop(
       task,
       batches,
-      stageLoopOptions(params, options, checkpointDir, resumeKey('vae', params, [train, validation], config)),
+      stageLoopOptions(params, options, checkpointDir, resumeKey('vae', params, [train, validation], config, options.codeFingerprint)),
     );
     const manifest = await writeStageOutput(options.outDir, {
       models: task.models,
@@ -95,7 +95,9 @@ export async function runVaeStage(options: StageOptions): Promise<StageResult> {
           augmentation: batches.augmentation,
         },
         codeVersion: options.codeVersion ?? 'unknown',
+        ...(options.codeFingerprint === undefined ? {} : { codeFingerprint: options.codeFingerprint }),
         backend: options.backend ?? 'unknown',
+        ...(options.numerics === undefined ? {} : { numerics: options.numerics }),
       },
       rows: loop.rows,
       tensorboardDir: join(checkpointDir, 'tensorboard'),
