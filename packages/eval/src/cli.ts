@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { ContractError, resolveCodeVersion } from '@sgvae/contracts';
+import { ContractError, describeNumerics, numericsProvenance, resolveCodeVersion } from '@sgvae/contracts';
 import { DataError, isMainModule } from '@sgvae/data';
 import { BackendError, resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { EvalError, EvalParamsError } from './errors.ts';
@@ -119,6 +119,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       pipelineTimings,
       backend,
       codeVersion: resolveCodeVersion(io.env, io.cwd),
+      numerics: describeNumerics(numericsProvenance(io.env, choice.name)),
       log: (line) => io.err(`[eval ${((performance.now() - start) / 1000).toFixed(1)} s] ${line}`),
     });
     io.out(formatSummaryForTerminal(results, report.markdown));

@@ -10,6 +10,7 @@ import { leaveOneOutNearestNeighbour } from './metrics/nearest-neighbour.ts';
 import { PoseAligner } from './metrics/pose.ts';
 import { rotateImage } from './metrics/rotation.ts';
 import type { EvalParams } from './params.ts';
+import { checkDistinctSeeds, seedGroups } from './seed-summary.ts';
 import { PAPER_TABLE1, type PaperModel } from './paper.ts';
 import {
   RESULTS_SCHEMA,
@@ -104,6 +105,8 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
     if (names.has(vae.name) || vae.name === 'judge') throw new EvalInputError(`model name "${vae.name}" is used twice or reserved; give each --models entry its own name`);
     names.add(vae.name);
   }
+  // Before any work: runs of one kind must differ in their seed.
+  checkDistinctSeeds(vaes);
   const size = inputs.upright.size;
   for (const [what, s] of [['rotated', inputs.rotated.size], ['grid', inputs.grid.set.size], ['judge', judge.imageSize], ...vaes.map((v) => [v.name, v.imageSize] as const)] as const) {
     if (s !== size) throw new EvalInputError(`${what} works on ${s}x${s} images but the upright set has ${size}x${size}; build the datasets and train the models at one image size`);
@@ -274,8 +277,19 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
 
   const results: EvaluationResults = {
     schema: RESULTS_SCHEMA,
-    models: vaes.map((v) => ({ name: v.name, label: v.label, kind: v.kind, latentDim: v.latentDim, ...(v.seed === undefined ? {} : { seed: v.seed }) })),
-    judge: { label: judge.label, ...(judge.seed === undefined ? {} : { seed: judge.seed }) },
+    models: vaes.map((v) => ({
+      name: v.name,
+      label: v.label,
+      kind: v.kind,
+      latentDim: v.latentDim,
+      ...(v.seed === undefined ? {} : { seed: v.seed }),
+      ...(v.trainedWith === undefined ? {} : { trainedWith: v.trainedWith }),
+    })),
+    judge: {
+      label: judge.label,
+      ...(judge.seed === undefined ? {} : { seed: judge.seed }),
+      ...(judge.trainedWith === undefined ? {} : { trainedWith: judge.trainedWith }),
+    },
     counts: {
       upright: subsets.upright.length,
       rotated: subsets.rotated.length,
@@ -287,10 +301,13 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
     invariance,
     sixNine: { confusion, neighbours },
     pose,
+    seedSpread: null,
     sweep: null,
     figures: [],
     provenance: null,
   };
+  const groups = seedGroups(results);
+  if (groups.length > 0) results.seedSpread = groups;
   return { results, samples, timings };
 }
 

@@ -2,7 +2,8 @@
 // Every table and the checker's range checks are derived from this object.
 import type { AccuracyEstimate } from './metrics/accuracy.ts';
 import type { InvarianceCurve } from './metrics/invariance.ts';
-import type { ModelKind } from './run/types.ts';
+import type { ModelKind, TrainedWith } from './run/types.ts';
+import type { SeedGroup } from './seed-summary.ts';
 
 export const RESULTS_SCHEMA = 'sgvae-eval-results/1';
 
@@ -21,6 +22,8 @@ export interface ModelInfo {
   kind: ModelKind;
   latentDim: number;
   seed?: number;
+  /** The code and machine that trained it, from its manifest. */
+  trainedWith?: TrainedWith;
 }
 
 /** Judge accuracy on one input set, either on the model's reconstructions or (source "judge") on the inputs themselves. */
@@ -122,6 +125,8 @@ export interface Provenance {
   seeds: Record<string, number | null>;
   backend: string;
   hardware: { cpuModel: string; cores: number; memoryGiB: number; platform: string; arch: string; node: string };
+  /** This evaluation's machine facts that change the numerics (one line); absent in older results. */
+  numerics?: string;
   /** Phases of this evaluation run. */
   timings: StageTiming[];
   /** Timings and cache hits of the pipeline's stages, when the pipeline passed them. */
@@ -132,13 +137,15 @@ export interface Provenance {
 export interface EvaluationResults {
   schema: typeof RESULTS_SCHEMA;
   models: ModelInfo[];
-  judge: { label: string; seed?: number };
+  judge: { label: string; seed?: number; trainedWith?: TrainedWith };
   counts: Record<InputSetId, number>;
   confidenceLevel: number;
   table1: AccuracyCell[];
   invariance: InvarianceResult[];
   sixNine: { confusion: ConfusionRows[]; neighbours: NeighbourCell[] };
   pose: PoseResult[];
+  /** Per model kind trained with several seeds: the spread of the headline numbers; null when each kind has one run. */
+  seedSpread: SeedGroup[] | null;
   sweep: SweepResult | null;
   figures: FigureInfo[];
   provenance: Provenance | null;

@@ -27,6 +27,8 @@ export interface EvalStageOptions {
   /** Name of the active TensorFlow.js backend (the CLI chose it). */
   backend: string;
   codeVersion: Provenance['codeVersion'];
+  /** This machine's facts that change the numerics (one line), from the CLI. */
+  numerics?: string;
   log?: (line: string) => void;
 }
 
@@ -75,6 +77,7 @@ export async function runEvalStage(o: EvalStageOptions): Promise<EvalStageResult
         seeds,
         backend: o.backend,
         hardware: hardwareInfo(),
+        ...(o.numerics === undefined ? {} : { numerics: o.numerics }),
         timings,
         pipeline: o.pipelineTimings ?? null,
         inputs,

@@ -88,4 +88,23 @@ describe('train CLI', () => {
     expect(got).toEqual(want);
     expect(reference.loop.rows).toHaveLength(2);
   });
+
+  it('takes the seed from --seed and records the code and the machine in the manifest', async () => {
+    const paramsFile = join(root, 'seed-params.json');
+    await writeFile(paramsFile, JSON.stringify({ profile: 'smoke', encoder: 'cnn', epochs: 1, seed: 1 }));
+    const out = join(root, 'seeded');
+    const run = await cli(['vae', '--params', paramsFile, '--data', join(root, 'data'), '--out', out, '--seed', '7', '--progress', 'none']);
+    expect(run.stderr).toMatch(/^numerics: .*oneDNN (on|off).*, tensorflow$/m);
+    expect(run.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, any>;
+    expect(manifest.params.seed).toBe(7);
+    expect(manifest.codeVersion).toMatch(/^[0-9a-f]{40}(\+dirty)?$/);
+    expect(manifest.codeFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.numerics.backend).toBe('tensorflow');
+    expect(manifest.numerics.cpu.logicalCores).toBeGreaterThan(0);
+    expect(Array.isArray(manifest.numerics.cpu.kernelFlags)).toBe(true);
+    const bad = await cli(['vae', '--params', paramsFile, '--data', join(root, 'data'), '--out', out, '--seed', 'two']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--seed must be a positive integer, got "two"/);
+  });
 });

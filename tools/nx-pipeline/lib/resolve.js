@@ -70,6 +70,7 @@ const { didYouMean, quoteList } = require('./text');
  * @property {ResolvedOutput[]} outputs
  * @property {string[]} npm npm packages the stage uses (detected + declared), before the lockfile filter
  * @property {string[]} upstream upstream stage names, sorted
+ * @property {boolean} optional left out of the aggregate target
  * @property {StageRecord} record
  * @property {string} fingerprint
  */
@@ -233,6 +234,7 @@ function resolvePipeline(decl, options) {
       files,
       outputs,
       npm: [...npm].sort(),
+      optional: s.optional,
       record,
       fingerprint: fingerprint(record),
     });

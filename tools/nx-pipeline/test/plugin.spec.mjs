@@ -88,8 +88,36 @@ describe('project graph of a pipeline', () => {
       cache: false,
       inputs: [],
       dependsOn: [{ projects: ['pipeline--prepare', 'pipeline--train@m1', 'pipeline--train@m2', 'pipeline--report'], target: 'run' }],
-      metadata: { description: 'Runs every stage of pipelines/pipeline.yaml', technologies: ['nx-pipeline'] },
+      metadata: { description: 'Runs every stage of pipelines/pipeline.yaml except the optional ones', technologies: ['nx-pipeline'] },
     });
+  });
+
+  it('leaves optional stages out of the aggregate target, without changing their hash', async () => {
+    const body = (/** @type {string} */ extra) => stage(`  extra:
+    package: alpha
+    cmd: [node, packages/alpha/src/prepare.mjs, "\${deps.prepare.data}", "\${outs.more}"]
+    deps: [prepare.data]
+${extra}    outs:
+      more: extra/more
+`);
+    const projectsOf = async (/** @type {string} */ yaml) => {
+      writeFiles(root, { 'pipelines/opt.yaml': yaml, 'pipelines/params/bad.yaml': PARAMS_YAML });
+      try {
+        return await nodesOf('pipelines/opt.yaml');
+      } finally {
+        fs.rmSync(path.join(root, 'pipelines/opt.yaml'), { force: true });
+      }
+    };
+    const withFlag = await projectsOf(body('    optional: true\n'));
+    const without = await projectsOf(body(''));
+    expect(withFlag['pipelines/opt'].targets.all.dependsOn).toEqual([{ projects: ['opt--prepare'], target: 'run' }]);
+    expect(without['pipelines/opt'].targets.all.dependsOn).toEqual([{ projects: ['opt--prepare', 'opt--extra'], target: 'run' }]);
+    // Still a project of its own, with its upstream, and the same hash inputs either way.
+    expect(withFlag['pipelines/opt/extra'].targets.run.dependsOn).toEqual([{ projects: ['opt--prepare'], target: 'run' }]);
+    expect(withFlag['pipelines/opt/extra'].targets.run.options).toEqual(without['pipelines/opt/extra'].targets.run.options);
+    expect(withFlag['pipelines/opt/extra'].targets.run.inputs).toEqual(without['pipelines/opt/extra'].targets.run.inputs);
+    const bad = await errorOf(stage('    optional: yes\n'));
+    expect(bad.message).toMatch(/stage `prepare` `optional` must be true or false.*write `optional: true` or leave it out/);
   });
 
   it('hashes a stage against its package closure, its own params, upstream outputs, the backend and its npm packages', async () => {
@@ -238,7 +266,7 @@ describe('project graph of a pipeline', () => {
       expect(run.options.stage.package).toBe('data');
       expect(run.options.stage.cmd.slice(0, 2)).toEqual(['tsx', 'packages/data/src/cli.ts']);
       expect(run.outputs).toEqual([`{workspaceRoot}/artifacts/${p}/datasets`]);
-      expect(run.inputs[0]).toEqual({ input: 'production', projects: ['data'] });
+      expect(run.inputs[0]).toEqual({ input: 'production', projects: ['contracts', 'data'] });
       expect(byName[p].targets.all.dependsOn[0].projects).toContain(`${p}--build-datasets`);
     }
     const total = (/** @type {string} */ p) => byName[`${p}--build-datasets`].targets.run.options.stage.params.data.subset.total;
@@ -299,7 +327,7 @@ describe('validation errors (one per kind)', () => {
     const e = await errorOf(stage('    dpes: [x.y]\n'));
     expect(e).toBeInstanceOf(plugin.errors.UnknownKeyError);
     expect(e.message).toBe(
-      'pipelines/bad.yaml:9: stage `prepare` has an unknown key `dpes` (did you mean `deps`?); allowed keys are `desc`, `package`, `cmd`, `params`, `deps`, `outs`, `metrics`, `plots`, `matrix`, `npm`',
+      'pipelines/bad.yaml:9: stage `prepare` has an unknown key `dpes` (did you mean `deps`?); allowed keys are `desc`, `package`, `cmd`, `params`, `deps`, `outs`, `metrics`, `plots`, `matrix`, `npm`, `optional`',
     );
     const top = await errorOf('param: params/bad.yaml\nstages:\n  a: {package: alpha, cmd: [node]}\n');
     expect(top.message).toContain('unknown key `param` at the top level (did you mean `params`?)');

@@ -35,7 +35,7 @@ function sections(results: EvaluationResults): Section[] {
       intro:
         'Shokry & Norelli (ICLR 2023 Tiny Paper) score each VAE by how often a ResNet judge, trained on MNIST, recognises the ' +
         'reconstruction of a (rotated) test digit. Here each number comes with a confidence interval, and the judge\'s own accuracy on the inputs is reported.',
-      tables: ['table-1', 'table-1-intervals'],
+      tables: [...(results.seedSpread ? ['table-1-seeds'] : []), 'table-1', 'table-1-intervals'],
       figures: ['reconstructions'],
     },
     {

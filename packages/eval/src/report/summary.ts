@@ -1,26 +1,53 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { EvaluationResults } from '../results.ts';
+import type { SeedMetricId } from '../seed-summary.ts';
 import { degrees, fixed, pct } from './format.ts';
 
-/** One row per model plus the judge: the headline numbers. */
+/**
+ * The headline numbers: one row per model plus the judge and, for each model
+ * kind trained with several seeds, a first row with mean ± sd over the seeds.
+ */
 export function summaryTable(results: EvaluationResults): ColumnTable {
   const acc = (source: string, set: string) => results.table1.find((c) => c.source === source && c.set === set)?.estimate.accuracy;
-  const rows = [...results.models.map((m) => ({ name: m.name, label: m.label })), { name: 'judge', label: 'judge alone' }].map(({ name, label }) => {
+  const fmt = (v: number | undefined) => (v === undefined ? '–' : pct(v));
+  const spreadRows = (results.seedSpread ?? []).map((g) => {
+    const cell = (id: SeedMetricId) => {
+      const m = g.metrics.find((x) => x.id === id);
+      if (m === undefined) return '–';
+      const { mean, sd } = m.spread;
+      if (id === 'mean-cosine') return `${fixed(mean)} ± ${fixed(sd)}`;
+      if (id === 'pose-mae') return `${degrees(mean)} ± ${sd.toFixed(1)}`;
+      return `${pct(mean)} ± ${(100 * sd).toFixed(1)}`;
+    };
+    return {
+      model: `${g.label}, ${g.runs.length} seeds (mean ± sd)`,
+      upright: cell('upright'),
+      rotated: cell('rotated'),
+      'rotated 6s': cell('rotated-6'),
+      'rotated 9s': cell('rotated-9'),
+      'balanced 6/9': cell('balanced-6-9'),
+      'mean cosine': cell('mean-cosine'),
+      'pose MAE': cell('pose-mae'),
+    };
+  });
+  const runRows = [...results.models.map((m) => ({ name: m.name, label: m.label })), { name: 'judge', label: 'judge alone' }].map(({ name, label }) => {
     const inv = results.invariance.find((r) => r.model === name);
     const pose = results.pose.find((r) => r.model === name);
-    const fmt = (v: number | undefined) => (v === undefined ? '–' : pct(v));
+    const six = acc(name, 'rotated-6');
+    const nine = acc(name, 'rotated-9');
     return {
       model: label,
       upright: fmt(acc(name, 'upright')),
       rotated: fmt(acc(name, 'rotated')),
-      'rotated 6s': fmt(acc(name, 'rotated-6')),
-      'rotated 9s': fmt(acc(name, 'rotated-9')),
+      'rotated 6s': fmt(six),
+      'rotated 9s': fmt(nine),
+      'balanced 6/9': six === undefined || nine === undefined ? '–' : pct((six + nine) / 2),
       'mean cosine': inv ? fixed(inv.meanCosine) : '–',
       'pose MAE': pose ? degrees(pose.meanAbsoluteError) : '–',
     };
   });
-  return aq.from(rows);
+  return aq.from([...spreadRows, ...runRows]);
 }
 
 /** Plain-text table for the terminal (fixed-width columns). */
@@ -46,5 +73,11 @@ export function summaryMetrics(results: EvaluationResults): Record<string, numbe
   for (const c of results.table1) out[`accuracy/${c.source}/${c.set}`] = c.estimate.accuracy;
   for (const r of results.invariance) out[`mean_cosine/${r.model}`] = r.meanCosine;
   for (const p of results.pose) out[`pose_mae_deg/${p.model}`] = p.meanAbsoluteError;
+  for (const g of results.seedSpread ?? []) {
+    for (const m of g.metrics) {
+      out[`seeds_mean/${g.kind}/${m.id}`] = m.spread.mean;
+      out[`seeds_sd/${g.kind}/${m.id}`] = m.spread.sd;
+    }
+  }
   return out;
 }

@@ -7,13 +7,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { describeNumerics, type NumericsProvenance } from '@sgvae/contracts';
 // Importing the models package registers its custom layers (G-CNN layers,
 // heads) with the layers serialization registry, which loading needs.
 import '@sgvae/models';
 import { loadLayersModel } from '@sgvae/train';
 import { ArtifactError } from '../errors.ts';
 import { TfJudgeRunner, TfVaeRunner } from './tf-runners.ts';
-import type { ModelKind } from './types.ts';
+import type { ModelKind, TrainedWith } from './types.ts';
 
 export const MODEL_KIND_LABELS: Record<Exclude<ModelKind, 'other'>, string> = {
   sgvae: 'S-GVAE',
@@ -29,6 +30,8 @@ export interface TrainManifest {
   config?: unknown;
   params?: unknown;
   codeVersion?: string;
+  /** The machine facts that change the numerics (manifests written since they are recorded). */
+  numerics?: NumericsProvenance;
   epoch?: number;
   epochs?: number;
   /** Metrics of the saved (best) epoch, e.g. valLoss. */
@@ -107,6 +110,20 @@ function modelPath(dir: string, manifest: TrainManifest, role: string): string {
   return join(dir, rel);
 }
 
+/** The code and machine that trained the model, from its manifest. */
+export function trainedWithOf(manifest: TrainManifest): TrainedWith {
+  const code = typeof manifest.codeVersion === 'string' && manifest.codeVersion !== 'unknown' ? manifest.codeVersion : null;
+  let machine: string | null = null;
+  if (manifest.numerics !== undefined) {
+    try {
+      machine = describeNumerics(manifest.numerics);
+    } catch {
+      machine = null;
+    }
+  }
+  return { codeVersion: code, machine };
+}
+
 function seedOf(manifest: TrainManifest): number | undefined {
   const s = get(manifest.params, 'seed') ?? get(manifest.config, 'seed');
   return typeof s === 'number' ? s : undefined;
@@ -149,6 +166,7 @@ export async function loadVae(dir: string, options: LoadVaeOptions): Promise<TfV
     latentDim: dim,
     imageSize: size,
     ...(seed === undefined ? {} : { seed }),
+    trainedWith: trainedWithOf(manifest),
     batchSize: options.batchSize,
     encoder,
     decoder,
@@ -168,6 +186,7 @@ export async function loadJudge(dir: string, options: { batchSize: number }): Pr
     label: typeof arch === 'string' ? `judge (${arch})` : 'judge',
     imageSize: size,
     ...(seed === undefined ? {} : { seed }),
+    trainedWith: trainedWithOf(manifest),
     batchSize: options.batchSize,
     model,
   });

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { EvalInputError } from '../errors.ts';
-import type { Encoding, JudgeRunner, ModelKind, VaeRunner } from './types.ts';
+import type { Encoding, JudgeRunner, ModelKind, TrainedWith, VaeRunner } from './types.ts';
 
 export interface TfVaeOptions {
   name: string;
@@ -13,6 +13,7 @@ export interface TfVaeOptions {
   latentDim: number;
   imageSize: number;
   seed?: number;
+  trainedWith?: TrainedWith;
   batchSize: number;
   /** image [n, S, S, 1] in [0, 1] -> [mu [n, m], kappa [n, 1] or [n]]. */
   encoder: tfl.LayersModel;
@@ -49,6 +50,7 @@ export class TfVaeRunner implements VaeRunner {
   readonly latentDim: number;
   readonly imageSize: number;
   readonly seed?: number;
+  readonly trainedWith?: TrainedWith;
   private readonly options: TfVaeOptions;
 
   constructor(options: TfVaeOptions) {
@@ -59,6 +61,7 @@ export class TfVaeRunner implements VaeRunner {
     this.latentDim = options.latentDim;
     this.imageSize = options.imageSize;
     if (options.seed !== undefined) this.seed = options.seed;
+    if (options.trainedWith !== undefined) this.trainedWith = options.trainedWith;
   }
 
   async encode(images: Float32Array, count: number): Promise<Encoding> {
@@ -103,6 +106,7 @@ export interface TfJudgeOptions {
   label: string;
   imageSize: number;
   seed?: number;
+  trainedWith?: TrainedWith;
   batchSize: number;
   /** image [n, S, S, 1] in [0, 1] -> class logits [n, 10]. */
   model: tfl.LayersModel;
@@ -112,6 +116,7 @@ export class TfJudgeRunner implements JudgeRunner {
   readonly label: string;
   readonly imageSize: number;
   readonly seed?: number;
+  readonly trainedWith?: TrainedWith;
   private readonly options: TfJudgeOptions;
 
   constructor(options: TfJudgeOptions) {
@@ -119,6 +124,7 @@ export class TfJudgeRunner implements JudgeRunner {
     this.label = options.label;
     this.imageSize = options.imageSize;
     if (options.seed !== undefined) this.seed = options.seed;
+    if (options.trainedWith !== undefined) this.trainedWith = options.trainedWith;
   }
 
   async classify(images: Float32Array, count: number): Promise<Uint8Array> {

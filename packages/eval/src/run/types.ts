@@ -33,16 +33,27 @@ export interface VaeRunner {
   readonly imageSize: number;
   /** Training seed, for provenance (undefined if the artifact does not say). */
   readonly seed?: number;
+  /** Where the model was trained, for provenance (undefined if the artifact does not say). */
+  readonly trainedWith?: TrainedWith;
   encode(images: Float32Array, count: number): Promise<Encoding>;
   /** Decodes latent vectors (count x latentDim) to pixel probabilities in [0, 1]. */
   decode(z: Float32Array, count: number): Promise<Float32Array>;
   dispose?(): void;
 }
 
+/** The code and machine that trained a model, as its manifest records them. */
+export interface TrainedWith {
+  /** Commit (+dirty), or null when the manifest says unknown. */
+  codeVersion: string | null;
+  /** One line: CPU, kernel-selecting flags, oneDNN and threads, backend (null for manifests written before it was recorded). */
+  machine: string | null;
+}
+
 export interface JudgeRunner {
   readonly label: string;
   readonly imageSize: number;
   readonly seed?: number;
+  readonly trainedWith?: TrainedWith;
   /** Most probable class of each image. */
   classify(images: Float32Array, count: number): Promise<Uint8Array>;
   dispose?(): void;
