@@ -67,7 +67,6 @@ export interface DatasetDescription {
   /** Seed of the random stream that drew this set's digits and angles (derived from params.seed and the set's name). */
   readonly setSeed: number;
   readonly params: DataParams;
-  readonly codeVersion: string;
 }
 
 export interface DatasetManifest extends DatasetDescription {
@@ -295,7 +294,6 @@ export function writeDataset(dir: string, arrays: DatasetArrays, description: Da
     padding: description.padding,
     setSeed: description.setSeed,
     params: description.params,
-    codeVersion: description.codeVersion,
   };
   writeFolderAtomically(dir, (tmp) => {
     for (const key of Object.keys(FILE_NAMES) as DatasetFileKey[]) writeSynced(join(tmp, FILE_NAMES[key]), payload[key].bytes);
@@ -402,7 +400,6 @@ export interface DatasetsIndex {
   readonly format: typeof DATASETS_FORMAT;
   readonly formatVersion: typeof DATASET_FORMAT_VERSION;
   readonly params: DataParams;
-  readonly codeVersion: string;
   readonly padding: Padding;
   readonly sources: Readonly<Record<'train' | 'test', SourceProvenance>>;
   readonly sets: readonly DatasetsIndexEntry[];
@@ -417,6 +414,19 @@ export interface SourceProvenance {
 
 export function datasetsIndexPath(outDir: string): string {
   return join(outDir, MANIFEST);
+}
+
+/**
+ * Where a datasets folder records the code that built it. A file of its own,
+ * outside every manifest: the pipeline leaves it out of the hashes of the
+ * stages that read the datasets, so that a commit which rebuilds the datasets
+ * byte for byte does not retrain the models.
+ */
+export const PROVENANCE_FILE = 'provenance.json';
+
+export interface DatasetsProvenance {
+  /** Commit (+dirty) of the code that built the folder, or `unknown`. */
+  readonly codeVersion: string;
 }
 
 /**

@@ -53,7 +53,14 @@ describe('building datasets', () => {
     const index = await buildDatasets(small, out, { sources, codeVersion: 'c0ffee', onProgress: (p) => progress.push(`${p.index}/${p.total} ${p.set} ${p.count}`) });
     expect(progress).toEqual(['1/7 train 540', '2/7 val 60', '3/7 test 100', '4/7 rotated 200', '5/7 sixes 40', '6/7 grid 40', '7/7 turns 30']);
     expect(index.sets.map((s) => s.name)).toEqual(['train', 'val', 'test', 'rotated', 'sixes', 'grid', 'turns']);
-    expect(readDatasetsIndex(out).codeVersion).toBe('c0ffee');
+    // The code version lives outside the manifests: a rebuild by another commit is byte-identical but for it.
+    expect(JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8'))).toEqual({ codeVersion: 'c0ffee' });
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).not.toContain('c0ffee');
+    const again = freshDir();
+    await buildDatasets(small, again, { sources, codeVersion: 'beef01' });
+    for (const [path, bytes] of snapshot(out)) {
+      if (!path.endsWith('provenance.json')) expect(bytes.equals(snapshot(again).get(path)!), path).toBe(true);
+    }
 
     const train = readDatasetFrom(out, 'train');
     expect(train.manifest.countsPerClass).toEqual(countPerClass(sources.train.labels, train.sourceIndices));
@@ -103,7 +110,7 @@ describe('building datasets', () => {
     const sa = snapshot(a);
     const sb = snapshot(b);
     expect([...sa.keys()].sort()).toEqual([...sb.keys()].sort());
-    expect([...sa.keys()].length).toBe(1 + 7 * 5);
+    expect([...sa.keys()].length).toBe(2 + 7 * 5); // index, provenance, five files per set
     for (const [path, bytes] of sa) expect(bytes.equals(sb.get(path)!), path).toBe(true);
 
     // Another seed changes the draw.
@@ -145,7 +152,7 @@ describe('building datasets', () => {
     const after = snapshot(out);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [path, bytes] of before) expect(bytes.equals(after.get(path)!)).toBe(true);
-    expect(readDatasetsIndex(out).codeVersion).toBe('old');
+    expect(JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8')).codeVersion).toBe('old');
   });
 
   it('refuses to replace a folder it did not write', async () => {

@@ -19,6 +19,8 @@ import {
   commitFolder,
   removeStaleSiblings,
   datasetsIndexPath,
+  type DatasetsProvenance,
+  PROVENANCE_FILE,
   DATASET_FORMAT_VERSION,
   DATASETS_FORMAT,
   manifestJson,
@@ -297,7 +299,6 @@ export async function buildDatasets(params: DataParams, outDir: string, options:
         padding,
         setSeed: plan.setSeed,
         params,
-        codeVersion,
       });
       const seconds = (performance.now() - start) / 1000;
       entries.push({
@@ -322,11 +323,12 @@ export async function buildDatasets(params: DataParams, outDir: string, options:
       format: DATASETS_FORMAT,
       formatVersion: DATASET_FORMAT_VERSION,
       params,
-      codeVersion,
       padding,
       sources: provenance,
       sets: entries,
     };
+    const built: DatasetsProvenance = { codeVersion };
+    writeFileAtomically(join(stageDir, PROVENANCE_FILE), manifestJson(built));
     // Last file of the build: its presence means every set above is complete.
     writeFileAtomically(datasetsIndexPath(stageDir), manifestJson(index));
     commitFolder(stageDir, outDir);

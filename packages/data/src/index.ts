@@ -59,6 +59,7 @@ export {
   DATASET_FORMAT_VERSION,
   DEFAULT_REBUILD_HINT,
   datasetsIndexPath,
+  PROVENANCE_FILE,
   readDataset,
   readDatasetFrom,
   readDatasetsIndex,
@@ -76,6 +77,7 @@ export type {
   DatasetManifest,
   DatasetsIndex,
   DatasetsIndexEntry,
+  DatasetsProvenance,
   ReadDatasetOptions,
   SourceProvenance,
 } from './artifact.ts';

@@ -20,6 +20,9 @@ const { PipelineSchemaError } = require('./errors');
  *   its packages' sources and its `npm` list. Default `[]`.
  * @property {Array<string | Record<string, unknown>>} [inputs] further Nx inputs for every stage
  *   (e.g. `{"runtime": "node --version"}`). Default `[]`.
+ * @property {string} [provenanceFile] name of the file inside a stage's output folder that records where the
+ *   output came from (the commit that built it); left out of the hashes of the stages that read the output.
+ *   `""` hashes it like any other file. Default `provenance.json`.
  */
 
 /** @type {Required<PipelinePluginOptions>} */
@@ -31,6 +34,7 @@ const DEFAULT_OPTIONS = {
   env: ['SGVAE_BACKEND'],
   externalDependencies: [],
   inputs: [],
+  provenanceFile: 'provenance.json',
 };
 
 // The runner itself imports these, so they are in every stage's hash.
@@ -94,6 +98,16 @@ function buildProjects(pipeline, options, workspace, pluginDir) {
       ...[...new Set([...stage.deps.flatMap((d) => d.paths), ...stage.files])]
         .sort()
         .map((p) => ({ fileset: `{workspaceRoot}/${p}`, includeIgnored: true })),
+      // An upstream output's provenance file names the commit that built it.
+      // It changes with every commit that reruns the upstream stage, even when
+      // the output is byte-identical; hashing it would rerun everything
+      // downstream for nothing. (Nx honours a negated fileset only in this
+      // object form with includeIgnored.)
+      ...(options.provenanceFile === ''
+        ? []
+        : [...new Set(stage.deps.flatMap((d) => d.paths))]
+            .sort()
+            .map((p) => ({ fileset: `!{workspaceRoot}/${p}/${options.provenanceFile}`, includeIgnored: true }))),
       ...options.env.map((e) => ({ env: e })),
       // Always present, even empty: without it Nx hashes every npm package in the lockfile.
       { externalDependencies: externals },

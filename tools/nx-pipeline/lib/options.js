@@ -48,6 +48,13 @@ function normalizeOptions(raw) {
       throw new PipelineSchemaError(`nx-pipeline option \`${key}\` must be a list of strings`, `e.g. \`${JSON.stringify(DEFAULT_OPTIONS[key])}\``, where);
     }
   }
+  if (typeof o.provenanceFile !== 'string' || !/^(?:[A-Za-z0-9_.-]+)?$/.test(o.provenanceFile) || /^\.\.?$/.test(o.provenanceFile)) {
+    throw new PipelineSchemaError(
+      'nx-pipeline option `provenanceFile` must be a file name (no folder), or "" to hash provenance files like any other',
+      `e.g. \`"${DEFAULT_OPTIONS.provenanceFile}"\``,
+      where,
+    );
+  }
   if (!Array.isArray(o.inputs)) {
     throw new PipelineSchemaError('nx-pipeline option `inputs` must be a list of Nx inputs', 'e.g. `[{"runtime": "node --version"}]`', where);
   }

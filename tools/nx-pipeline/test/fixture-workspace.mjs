@@ -76,7 +76,12 @@ if (params.prepare.size < 0) {
   console.error('size must be positive');
   process.exit(3);
 }
-writeAtomically(out, { 'values.json': JSON.stringify(params.prepare), 'nested/deep/size.txt': String(params.prepare.size) });
+// provenance.json changes on every run, as a commit hash does between commits.
+writeAtomically(out, {
+  'values.json': JSON.stringify(params.prepare),
+  'nested/deep/size.txt': String(params.prepare.size),
+  'provenance.json': JSON.stringify({ builtAt: process.hrtime.bigint().toString() }),
+});
 `,
     // beta: the training-like package; imports alpha, so alpha's code is part of its stages' hash.
     'packages/beta/package.json': JSON.stringify({ name: '@fx/beta', version: '0.0.0', type: 'module' }),

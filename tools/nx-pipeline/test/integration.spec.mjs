@@ -64,6 +64,15 @@ describe('nx run pipeline:all on a fixture workspace', () => {
     expect(await runPipeline(root)).toEqual(['prepare', 'train@m1', 'train@m2']);
   });
 
+  it('reruns nothing downstream when an upstream stage reruns to the same data and only its provenance file changes', async () => {
+    const before = read('artifacts/pipeline/prepare/data/provenance.json');
+    const again = await nx(root, ['run', 'pipeline--prepare:run', '--skip-nx-cache']);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(takeRuns(root)).toEqual(['prepare']);
+    expect(read('artifacts/pipeline/prepare/data/provenance.json')).not.toBe(before);
+    expect(await runPipeline(root)).toEqual([]);
+  });
+
   it('restores deleted outputs from the cache without running anything', async () => {
     fs.rmSync(path.join(root, 'artifacts'), { recursive: true });
     expect(await runPipeline(root)).toEqual([]);

@@ -136,6 +136,7 @@ ${extra}    outs:
       { fileset: '{workspaceRoot}/tools/nx-pipeline/lib/**/*.js' },
       { fileset: '{workspaceRoot}/tools/package.json' },
       { fileset: '{workspaceRoot}/artifacts/pipeline/prepare/data', includeIgnored: true },
+      { fileset: '!{workspaceRoot}/artifacts/pipeline/prepare/data/provenance.json', includeIgnored: true },
       { env: 'SGVAE_BACKEND' },
       // yaml from alpha's sources and the runner; execa from the runner; the
       // type-only import of beta and vitest of alpha's test helper are left out.
@@ -173,6 +174,8 @@ ${extra}    outs:
     expect(report.targets.run.inputs.filter((/** @type {any} */ i) => i.includeIgnored)).toEqual([
       { fileset: '{workspaceRoot}/artifacts/pipeline/models/m1', includeIgnored: true },
       { fileset: '{workspaceRoot}/artifacts/pipeline/models/m2', includeIgnored: true },
+      { fileset: '!{workspaceRoot}/artifacts/pipeline/models/m1/provenance.json', includeIgnored: true },
+      { fileset: '!{workspaceRoot}/artifacts/pipeline/models/m2/provenance.json', includeIgnored: true },
     ]);
     expect(report.targets.run.inputs[0]).toEqual({ input: 'production', projects: ['gamma'] });
     expect(report.targets.run.outputs).toEqual(['{workspaceRoot}/artifacts/pipeline/report/score.json']);
@@ -457,6 +460,9 @@ describe('validation errors (one per kind)', () => {
     );
     await expect(plugin.createNodesV2[1](['pipelines/pipeline.yaml'], { artifactsDir: '../out' }, { workspaceRoot: root })).rejects.toThrow(
       'option `artifactsDir` must be a workspace-relative folder',
+    );
+    await expect(plugin.createNodesV2[1](['pipelines/pipeline.yaml'], { provenanceFile: 'a/b.json' }, { workspaceRoot: root })).rejects.toThrow(
+      'option `provenanceFile` must be a file name (no folder)',
     );
     // The repository's copy of the plugin serving the fixture: the runner would be outside it.
     const outside = createRequire(import.meta.url)(path.join(REPO_ROOT, 'tools/nx-pipeline/index.js'));

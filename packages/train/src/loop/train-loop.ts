@@ -530,8 +530,11 @@ function mismatch(m: CheckpointMeta, label: string, epochs: number, options: Loo
   if (options.codeFingerprint !== undefined && m.codeFingerprint !== options.codeFingerprint) {
     return `the code changed since it was written (code ${m.codeFingerprint.slice(0, 12)} -> ${options.codeFingerprint.slice(0, 12)})`;
   }
-  return `it was made with other params (${describeParamsDiff(m.params, options.params)})`;
+  const diff = describeParamsDiff(m.params, options.params);
+  return diff === SAME_PARAMS ? 'the data or the model config changed since it was written' : `it was made with other params (${diff})`;
 }
+
+const SAME_PARAMS = 'same params, other code or data';
 
 export function describeParamsDiff(before: unknown, after: unknown): string {
   if (typeof before !== 'object' || before === null || typeof after !== 'object' || after === null) {
@@ -543,5 +546,5 @@ export function describeParamsDiff(before: unknown, after: unknown): string {
   const diffs = keys
     .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
     .map((k) => `${k}: ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`);
-  return diffs.length === 0 ? 'same params, other code or data' : diffs.slice(0, 4).join('; ') + (diffs.length > 4 ? '; ...' : '');
+  return diffs.length === 0 ? SAME_PARAMS : diffs.slice(0, 4).join('; ') + (diffs.length > 4 ? '; ...' : '');
 }
