@@ -24,6 +24,8 @@ const { expandCommand, getPath } = require('./lib/placeholders.js');
 const { PipelineError, StageRunError, StaleGraphError } = require('./lib/errors.js');
 /** @type {typeof import('./lib/nodes.js')} */
 const { stageProjectName } = require('./lib/nodes.js');
+/** @type {typeof import('./lib/signals.js')} */
+const { signalAdvice } = require('./lib/signals.js');
 
 /**
  * @param {string[]} argv
@@ -177,7 +179,11 @@ async function main() {
         : result.exitCode === undefined
           ? `could not start (${result.originalMessage ?? result.shortMessage})`
           : `exited with code ${result.exitCode}`;
-      throw new StageRunError(`failed: \`${argv.join(' ')}\` ${why}`, 'see the output above; fix the stage and run the pipeline again', where);
+      throw new StageRunError(
+        `failed: \`${argv.join(' ')}\` ${why}`,
+        result.signal ? signalAdvice(result.signal) : 'see the output above; fix the stage and run the pipeline again',
+        where,
+      );
     }
     const missing = outputs.filter((o) => !fs.existsSync(path.join(root, o)));
     if (missing.length) {

@@ -103,4 +103,14 @@ describe('nx run pipeline:all on a fixture workspace', () => {
     expect(takeRuns(root)).toEqual(['prepare']);
     expect(fs.existsSync(path.join(root, 'artifacts/pipeline/prepare/data'))).toBe(false);
   });
+
+  it('names the signal that killed a stage, what it usually means and what to try', async () => {
+    edit(root, 'pipelines/params/default.yaml', (t) => t.replace('size: -1', 'size: 13'));
+    const result = await nx(root, ['run', 'pipeline:all']);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.all).toContain('stage `prepare` failed');
+    expect(result.all).toContain('was stopped by SIGFPE; SIGFPE usually means an arithmetic fault in native code');
+    expect(result.all).toMatch(/ONEDNN_VERBOSE=1.*TF_ENABLE_ONEDNN_OPTS=0/);
+    expect(takeRuns(root)).toEqual(['prepare']);
+  });
 });

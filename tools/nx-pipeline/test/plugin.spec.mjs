@@ -473,6 +473,13 @@ describe('validation errors (one per kind)', () => {
 });
 
 describe('pieces', () => {
+  it('explains the signals that kill native code, and admits the ones it does not know', () => {
+    const { signalAdvice } = createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/lib/signals.js'));
+    expect(signalAdvice('SIGKILL')).toMatch(/^SIGKILL usually means .*out-of-memory killer\. Check `dmesg`/);
+    expect(signalAdvice('SIGILL')).toMatch(/instruction this CPU does not have/);
+    expect(signalAdvice('SIGUSR2')).toBe('SIGUSR2 is not one the runner knows; see the output above');
+  });
+
   it('substitutes placeholders into an argument array', () => {
     const { expandCommand } = plugin.placeholders ?? createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/lib/placeholders.js'));
     const argv = expandCommand(

@@ -3,6 +3,7 @@
 // code only imports @tensorflow/tfjs-core / -layers and never picks a backend.
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+import { installConv1x1AsMatMul } from './conv1x1-as-matmul.ts';
 
 export const BACKEND_NAMES = ['tensorflow', 'tensorflow-gpu', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -86,5 +87,8 @@ export async function useBackend(name: BackendName, options: UseBackendOptions):
   if (!ok || tf.getBackend() !== registered) {
     throw new BackendUnavailableError(`backend "${registered}" was registered but could not be activated`);
   }
+  // oneDNN's 1x1 convolution can divide by zero on CPUs that report no cache
+  // sizes (SIGFPE); see conv1x1-as-matmul.ts. The GPU build uses cuDNN instead.
+  if (name === 'tensorflow') installConv1x1AsMatMul('tensorflow');
   return tf.getBackend();
 }
