@@ -526,7 +526,9 @@ function mismatch(m: CheckpointMeta, label: string, epochs: number, options: Loo
     return `it already trained ${m.epoch} epochs, more than the ${epochs} asked for`;
   }
   if (m.resumeKey === options.resumeKey) return undefined;
-  if (m.codeFingerprint === undefined) return 'it was written before checkpoints recorded the code that wrote them';
+  if (m.codeFingerprint === undefined && options.codeFingerprint !== undefined) {
+    return 'it was written before checkpoints recorded the code that wrote them';
+  }
   if (options.codeFingerprint !== undefined && m.codeFingerprint !== options.codeFingerprint) {
     return `the code changed since it was written (code ${m.codeFingerprint.slice(0, 12)} -> ${options.codeFingerprint.slice(0, 12)})`;
   }
