@@ -513,7 +513,6 @@ function mergeEncoded(a: EncodedWeights, b: EncodedWeights): EncodedWeights {
   return { data: data.buffer, specs: [...a.specs, ...b.specs] };
 }
 
-/** A short list of the top-level params that differ, for error messages. */
 /**
  * Why the checkpoint `m` is not this run's (undefined when it is): another
  * task, more epochs than asked for, other code, or other params, data or model.
@@ -526,11 +525,10 @@ function mismatch(m: CheckpointMeta, label: string, epochs: number, options: Loo
     return `it already trained ${m.epoch} epochs, more than the ${epochs} asked for`;
   }
   if (m.resumeKey === options.resumeKey) return undefined;
-  if (m.codeFingerprint === undefined && options.codeFingerprint !== undefined) {
-    return 'it was written before checkpoints recorded the code that wrote them';
-  }
-  if (options.codeFingerprint !== undefined && m.codeFingerprint !== options.codeFingerprint) {
-    return `the code changed since it was written (code ${m.codeFingerprint.slice(0, 12)} -> ${options.codeFingerprint.slice(0, 12)})`;
+  const [theirs, ours] = [m.codeFingerprint, options.codeFingerprint];
+  if (ours !== undefined && theirs === undefined) return 'it was written before checkpoints recorded the code that wrote them';
+  if (ours !== undefined && theirs !== undefined && theirs !== ours) {
+    return `the code changed since it was written (code ${theirs.slice(0, 12)} -> ${ours.slice(0, 12)})`;
   }
   const diff = describeParamsDiff(m.params, options.params);
   return diff === SAME_PARAMS ? 'the data or the model config changed since it was written' : `it was made with other params (${diff})`;
@@ -538,6 +536,7 @@ function mismatch(m: CheckpointMeta, label: string, epochs: number, options: Loo
 
 const SAME_PARAMS = 'same params, other code or data';
 
+/** A short list of the top-level params that differ, for error messages. */
 export function describeParamsDiff(before: unknown, after: unknown): string {
   if (typeof before !== 'object' || before === null || typeof after !== 'object' || after === null) {
     return 'params differ';
