@@ -55,6 +55,17 @@ describe('loading trained models from the train stage output', () => {
     expect(await loadVae(join(root, 'g'), { name: 'mine', batchSize: 4 })).toMatchObject({ kind: 'sgvae', label: 'S-GVAE (mine)' });
   });
 
+  it('labels the augmented S-VAE by what it was asked to reconstruct', async () => {
+    await writeTinyVae(join(root, 'up'), { size: SIZE, latentDim: 2, encoderKind: 'cnn', params: { seed: 1, augmentRotation: true, augmentTarget: 'upright' } });
+    await writeTinyVae(join(root, 'old'), { size: SIZE, latentDim: 2, encoderKind: 'cnn', params: { seed: 1, augmentRotation: true } });
+    expect(await loadVae(join(root, 'up'), { name: 'svae-aug', batchSize: 4 })).toMatchObject({ kind: 'svae-aug', label: 'S-VAE + rotation augmentation (upright targets)' });
+    // Outputs written before augmentTarget existed reconstructed the rotated input.
+    expect(await loadVae(join(root, 'old'), { name: 'aug2', batchSize: 4 })).toMatchObject({
+      kind: 'svae-aug',
+      label: 'S-VAE + rotation augmentation (rotated targets) (aug2)',
+    });
+  });
+
   it('says how to fix a missing or mismatched folder', async () => {
     await expect(loadVae(join(root, 'nothing'), { name: 'x', batchSize: 1 })).rejects.toThrow(ArtifactError);
     await expect(loadVae(join(root, 'nothing'), { name: 'x', batchSize: 1 })).rejects.toThrow(/Train it first/);

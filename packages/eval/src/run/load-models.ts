@@ -124,6 +124,16 @@ export function trainedWithOf(manifest: TrainManifest): TrainedWith {
   return { codeVersion: code, machine };
 }
 
+/**
+ * The kind's label; for the augmented S-VAE it also says what it was asked to
+ * reconstruct (manifests written before `augmentTarget` existed trained on rotated targets).
+ */
+function kindLabel(kind: Exclude<ModelKind, 'other'>, manifest: TrainManifest): string {
+  if (kind !== 'svae-aug') return MODEL_KIND_LABELS[kind];
+  const target = get(manifest.params, 'augmentTarget');
+  return `${MODEL_KIND_LABELS[kind]} (${target === 'upright' ? 'upright' : 'rotated'} targets)`;
+}
+
 function seedOf(manifest: TrainManifest): number | undefined {
   const s = get(manifest.params, 'seed') ?? get(manifest.config, 'seed');
   return typeof s === 'number' ? s : undefined;
@@ -161,7 +171,7 @@ export async function loadVae(dir: string, options: LoadVaeOptions): Promise<TfV
   return new TfVaeRunner({
     name: options.name,
     // Two runs of one kind (e.g. two seeds) need distinct labels: tables are keyed by label.
-    label: kind === 'other' ? options.name : options.name === kind ? MODEL_KIND_LABELS[kind] : `${MODEL_KIND_LABELS[kind]} (${options.name})`,
+    label: kind === 'other' ? options.name : options.name === kind ? kindLabel(kind, manifest) : `${kindLabel(kind, manifest)} (${options.name})`,
     kind,
     latentDim: dim,
     imageSize: size,

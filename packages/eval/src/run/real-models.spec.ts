@@ -19,7 +19,7 @@ async function writeVae(dir: string, kind: 'gcnn' | 'cnn'): Promise<number> {
   const config = { ...vaePreset('default', kind), seed: 3 };
   await saveLayersModelTo(buildEncoder(config), join(dir, 'encoder'));
   await saveLayersModelTo(buildDecoder(config), join(dir, 'decoder'));
-  const manifest = { format: 1, kind: 'vae', models: { encoder: 'encoder/model.json', decoder: 'decoder/model.json' }, config, params: { seed: 3, augmentRotation: kind === 'cnn' } };
+  const manifest = { format: 1, kind: 'vae', models: { encoder: 'encoder/model.json', decoder: 'decoder/model.json' }, config, params: { seed: 3, augmentRotation: kind === 'cnn', augmentTarget: 'upright' } };
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
   return config.imageSize;
 }
@@ -40,7 +40,7 @@ describe('real @sgvae/models networks through the eval loader', () => {
     const sgvae = await loadVae(join(root, 'sgvae'), { name: 'sgvae', batchSize: 8 });
     const svae = await loadVae(join(root, 'svae'), { name: 'aug', batchSize: 8 });
     expect(sgvae).toMatchObject({ kind: 'sgvae', label: 'S-GVAE', imageSize: size });
-    expect(svae).toMatchObject({ kind: 'svae-aug', label: 'S-VAE + rotation augmentation (aug)' });
+    expect(svae).toMatchObject({ kind: 'svae-aug', label: 'S-VAE + rotation augmentation (upright targets) (aug)' });
 
     const angles = [0, 90, 180, 270];
     const digits = [2, 7];

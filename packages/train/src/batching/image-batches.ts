@@ -24,6 +24,8 @@ export type BatchAugment = (pixels: Float32Array, count: number, size: number, r
 export interface Batch {
   /** [n, size, size, 1] in [0, 1]. */
   x: tf.Tensor4D;
+  /** What a reconstruction is scored against when it is not `x`: the images before augmentation. */
+  target?: tf.Tensor4D;
   /** [n] int32 class labels when the set has labels. */
   labels?: tf.Tensor1D;
   size: number;
@@ -35,8 +37,13 @@ export class ImageBatches {
   private readonly pixels: Float32Array;
   private readonly labelBuf: Int32Array;
   private readonly augment: BatchAugment | undefined;
+  private readonly targets: Float32Array | undefined;
 
-  constructor(set: ImageSet, capacity: number, augment?: BatchAugment) {
+  /**
+   * `keepTarget`: with `augment`, also hand out the images as they were
+   * before it (`Batch.target`), for models asked to undo the augmentation.
+   */
+  constructor(set: ImageSet, capacity: number, augment?: BatchAugment, keepTarget = false) {
     if (set.images.length !== set.count * set.size * set.size) {
       throw new TrainDataError(
         `image stack holds ${set.images.length} bytes, not ${set.count} images of ${set.size}x${set.size}`,
@@ -50,6 +57,7 @@ export class ImageBatches {
     this.pixels = new Float32Array(capacity * set.size * set.size);
     this.labelBuf = new Int32Array(capacity);
     this.augment = augment;
+    this.targets = augment !== undefined && keepTarget ? new Float32Array(capacity * set.size * set.size) : undefined;
   }
 
   /**
@@ -69,9 +77,17 @@ export class ImageBatches {
       if (labels !== undefined) this.labelBuf[b] = labels[indices[start + b]];
     }
     const view = n === this.capacity ? px : px.subarray(0, n * area);
-    if (this.augment !== undefined && augmentRng !== undefined) this.augment(view, n, size, augmentRng);
+    let target: tf.Tensor4D | undefined;
+    if (this.augment !== undefined && augmentRng !== undefined) {
+      if (this.targets !== undefined) {
+        const kept = this.targets.subarray(0, n * area);
+        kept.set(view);
+        target = tf.tensor4d(kept, [n, size, size, 1]);
+      }
+      this.augment(view, n, size, augmentRng);
+    }
     const x = tf.tensor4d(view, [n, size, size, 1]);
-    const out: Batch = { x, size: n };
+    const out: Batch = { x, size: n, ...(target === undefined ? {} : { target }) };
     if (labels !== undefined) {
       out.labels = tf.tensor1d(n === this.capacity ? this.labelBuf : this.labelBuf.subarray(0, n), 'int32');
     }

@@ -351,6 +351,7 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
           } finally {
             batch.x.dispose();
             batch.labels?.dispose();
+            batch.target?.dispose();
           }
           stepsDone += 1;
           globalStep += 1;
@@ -480,6 +481,7 @@ export function evaluate(task: TrainTask, source: ImageBatches, evalBatchSize: n
       } finally {
         batch.x.dispose();
         batch.labels?.dispose();
+        batch.target?.dispose();
       }
     }
     const total = tf.tidy(() => tf.sum(tf.stack(parts), 0));

@@ -143,6 +143,15 @@ export const VAE_SCHEMA = {
     description: 'with augmentRotation: angles are uniform in [-rotationDegrees, rotationDegrees)',
     defaults: all(180),
   },
+  augmentTarget: {
+    kind: 'enum',
+    values: ['upright', 'rotated'],
+    description:
+      'with augmentRotation: what the decoder must reconstruct. `upright`: the digit before it was turned (the fair baseline: ' +
+      'it sees rotated digits and is asked for the upright one, the task the S-GVAE solves without ever seeing one); ' +
+      '`rotated`: the turned input itself (an autoencoder of rotated digits, which must keep the pose)',
+    defaults: all('upright'),
+  },
   trainSet: { kind: 'string', description: 'dataset (folder under --data) to train on', defaults: all('train') },
   validationSet: { kind: 'string', description: 'dataset that picks the best epoch', defaults: all('val') },
   ...IMAGE_CAPS,

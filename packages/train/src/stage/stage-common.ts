@@ -160,21 +160,31 @@ export interface LoopParams {
   checkpointMinutes: number;
 }
 
-/** Training and validation batches; `rotationDegrees > 0` rotates each training image by a uniform random angle. */
+/**
+ * Training and validation batches; `rotationDegrees > 0` rotates each training
+ * image by a uniform random angle. `uprightTargets`: the batches also carry
+ * the images before the turn, for a model asked to reconstruct them.
+ */
 export function stageBatches(
   train: LoadedSet,
   validation: LoadedSet,
   params: LoopParams,
   rotationDegrees: number,
+  uprightTargets = false,
 ): { train: ImageBatches; validation: ImageBatches; augmentation: string } {
   const augment =
     rotationDegrees > 0
       ? new RandomRotation({ rotation: { kind: 'uniform', min: -rotationDegrees, max: rotationDegrees } })
       : undefined;
   return {
-    train: new ImageBatches(train.set, params.batchSize, augment === undefined ? undefined : (px, n, size, rng) => augment.apply(px, n, size, rng)),
+    train: new ImageBatches(
+      train.set,
+      params.batchSize,
+      augment === undefined ? undefined : (px, n, size, rng) => augment.apply(px, n, size, rng),
+      uprightTargets,
+    ),
     validation: new ImageBatches(validation.set, params.evalBatchSize),
-    augmentation: augment?.name ?? 'none',
+    augmentation: augment === undefined ? 'none' : `${augment.name}${uprightTargets ? ', upright targets' : ''}`,
   };
 }
 

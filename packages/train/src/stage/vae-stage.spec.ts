@@ -177,6 +177,21 @@ describe('VAE stage', () => {
     expect(await outputWeights(c)).not.toEqual(wa);
   });
 
+  it('reconstructs the upright digit from a rotated input by default, or the rotated input when asked', async () => {
+    const upright = fresh();
+    const rotated = fresh();
+    const a = await train(upright, {}, { encoder: 'cnn', augmentRotation: true, epochs: 1 });
+    const b = await train(rotated, {}, { encoder: 'cnn', augmentRotation: true, augmentTarget: 'rotated', epochs: 1 });
+    // Same seed, same inputs (the same turns): only the target differs, so the training losses do.
+    expect(a.loop.rows[0].reconstruction).not.toBe(b.loop.rows[0].reconstruction);
+    const ma = JSON.parse(await readFile(join(upright, 'manifest.json'), 'utf8')) as StageManifest;
+    const mb = JSON.parse(await readFile(join(rotated, 'manifest.json'), 'utf8')) as StageManifest;
+    expect((ma.params as { augmentTarget: string }).augmentTarget).toBe('upright');
+    expect(ma.data?.augmentation).toMatch(/, upright targets$/);
+    expect(mb.data?.augmentation).not.toMatch(/upright/);
+    expect(() => resolveVaeParams({ augmentTarget: 'sideways' })).toThrow(/augmentTarget/);
+  });
+
   it('stops on a NaN reconstruction, says where, and keeps the last good checkpoint', async () => {
     const out = fresh();
     const error = await train(out, {

@@ -71,7 +71,13 @@ export async function runVaeStage(options: StageOptions): Promise<StageResult> {
       beta: params.beta,
       klWarmupEpochs: params.klWarmupEpochs,
     });
-    const batches = stageBatches(train, validation, params, params.augmentRotation ? params.rotationDegrees : 0);
+    const batches = stageBatches(
+      train,
+      validation,
+      params,
+      params.augmentRotation ? params.rotationDegrees : 0,
+      params.augmentRotation && params.augmentTarget === 'upright',
+    );
     const loop = await runTrainingLoop(
       task,
       batches,

@@ -37,7 +37,8 @@ export function createVaeTask(options: VaeTaskOptions): TrainTask {
     const params = encoder.apply(batch.x, { training }) as tf.Tensor[];
     const { z, kl, concentration } = latent.sample(params);
     const logits = decoder.apply(z, { training }) as tf.Tensor;
-    return { recon: bernoulliNll(logits, batch.x), kl, concentration };
+    // An augmented batch may carry the images before augmentation as the target.
+    return { recon: bernoulliNll(logits, batch.target ?? batch.x), kl, concentration };
   };
   return {
     label: 'vae',
