@@ -3,14 +3,5 @@
 // machine facts that change the numerics.
 export { ContractError, ContractInputError } from './errors.ts';
 export { CODE_VERSION_ENV, type CodeVersion, formatCodeVersion, gitCodeVersion, parseCodeVersion, resolveCodeVersion } from './code-version.ts';
-export { type SourceFingerprint, sourceFingerprint, workspacePackages } from './source-fingerprint.ts';
-export {
-  type CpuInfo,
-  describeNumerics,
-  kernelFlags,
-  NUMERICS_ENV,
-  type NumericsProvenance,
-  numericsProvenance,
-  onednnEnabled,
-  parseCpuinfo,
-} from './numerics-provenance.ts';
+export { type SourceFingerprint, sourceFingerprint } from './source-fingerprint.ts';
+export { type CpuInfo, describeNumerics, NUMERICS_ENV, type NumericsProvenance, numericsProvenance } from './numerics-provenance.ts';

@@ -41,7 +41,7 @@ function readJson(file: string): Record<string, unknown> {
 }
 
 /** The workspace packages of `root` (root package.json `workspaces`: plain folders and `dir/*`). */
-export function workspacePackages(root: string): Map<string, WorkspaceManifest> {
+function workspacePackages(root: string): Map<string, WorkspaceManifest> {
   const manifest = readJson(join(root, 'package.json'));
   const patterns = Array.isArray(manifest.workspaces) ? (manifest.workspaces as string[]) : [];
   const dirs: string[] = [];

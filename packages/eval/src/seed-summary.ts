@@ -61,9 +61,12 @@ function kindLabel(label: string, name: string): string {
   return label.endsWith(suffix) ? label.slice(0, -suffix.length) : label;
 }
 
-/** One group per model kind with at least two runs; empty when every kind has one run. */
+/**
+ * One group per model kind with at least two runs; empty when every kind has
+ * one run. The runs of a kind are assumed to differ in their seed
+ * (`runEvaluation` checks that with `checkDistinctSeeds` before any work).
+ */
 export function seedGroups(results: Pick<EvaluationResults, 'models' | 'table1' | 'invariance' | 'pose' | 'confidenceLevel'>): SeedGroup[] {
-  checkDistinctSeeds(results.models);
   const byKind = new Map<ModelKind, ModelInfo[]>();
   for (const m of results.models) {
     if (m.kind === 'other') continue;

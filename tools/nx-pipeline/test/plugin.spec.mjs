@@ -275,6 +275,11 @@ ${extra}    outs:
     const total = (/** @type {string} */ p) => byName[`${p}--build-datasets`].targets.run.options.stage.params.data.subset.total;
     expect(total('smoke')).toBeLessThan(5000);
     expect(total('paper')).toBe(35000);
+    // The provenance file the plugin leaves out of downstream hashes is the one the data stage writes.
+    const { DEFAULT_OPTIONS } = createRequire(import.meta.url)(path.join(REPO_ROOT, 'tools/nx-pipeline/lib/nodes.js'));
+    expect(fs.readFileSync(path.join(REPO_ROOT, 'packages/data/src/artifact.ts'), 'utf8')).toContain(
+      `export const PROVENANCE_FILE = '${DEFAULT_OPTIONS.provenanceFile}';`,
+    );
   });
   it('accepts the example of pipelines/README.md', async () => {
     const readme = fs.readFileSync(path.join(REPO_ROOT, 'pipelines/README.md'), 'utf8');

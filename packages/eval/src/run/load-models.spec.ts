@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ArtifactError } from '../errors.ts';
 import { tinyDecoder, tinyEncoder, tinyJudge, writeTinyJudge, writeTinyVae } from '../testing/tiny-models.ts';
-import { inferModelKind, loadJudge, loadVae, type TrainManifest } from './load-models.ts';
+import { inferModelKind, loadJudge, loadVae, trainedWithOf, type TrainManifest } from './load-models.ts';
 
 const SIZE = 9;
 const root = await mkdtemp(join(tmpdir(), 'sgvae-eval-models-'));
@@ -53,6 +53,15 @@ describe('loading trained models from the train stage output', () => {
     await expect(loadVae(join(root, 'g'), { name: 'svae', batchSize: 4 })).rejects.toThrow(/the name says S-VAE but the manifest's encoder is gcnn/);
     await expect(loadVae(join(root, 'g'), { name: 'sgvae-so2', batchSize: 4 })).rejects.toThrow(/the name says S-GVAE \(SO\(2\) encoder\) but the manifest's encoder is gcnn/);
     expect(await loadVae(join(root, 'g'), { name: 'mine', batchSize: 4 })).toMatchObject({ kind: 'sgvae', label: 'S-GVAE (mine)' });
+  });
+
+  it('reads which code and machine trained a model, and says when that record is damaged', () => {
+    const base: TrainManifest = { format: 1, kind: 'vae', models: {}, codeVersion: 'abc1234' };
+    expect(trainedWithOf(base)).toEqual({ codeVersion: 'abc1234', machine: null });
+    expect(trainedWithOf({ ...base, codeVersion: 'unknown' }).codeVersion).toBeNull();
+    const numerics = { cpu: { model: 'X', vendor: null, signature: null, logicalCores: 4, kernelFlags: ['avx2', 'fma'] }, backend: 'tensorflow', env: {}, onednn: true, platform: 'linux', arch: 'x64', node: '20' };
+    expect(trainedWithOf({ ...base, numerics }).machine).toBe('X, 4 cores, avx2 fma, oneDNN on, tensorflow');
+    expect(trainedWithOf({ ...base, numerics: { backend: 'tensorflow' } as never }).machine).toMatch(/^unreadable: manifest\.numerics is malformed/);
   });
 
   it('labels the augmented S-VAE by what it was asked to reconstruct', async () => {

@@ -113,15 +113,13 @@ function modelPath(dir: string, manifest: TrainManifest, role: string): string {
 /** The code and machine that trained the model, from its manifest. */
 export function trainedWithOf(manifest: TrainManifest): TrainedWith {
   const code = typeof manifest.codeVersion === 'string' && manifest.codeVersion !== 'unknown' ? manifest.codeVersion : null;
-  let machine: string | null = null;
-  if (manifest.numerics !== undefined) {
-    try {
-      machine = describeNumerics(manifest.numerics);
-    } catch {
-      machine = null;
-    }
+  if (manifest.numerics === undefined) return { codeVersion: code, machine: null };
+  try {
+    return { codeVersion: code, machine: describeNumerics(manifest.numerics) };
+  } catch (cause) {
+    // Provenance is shown, not relied on: say it is damaged rather than stop the evaluation.
+    return { codeVersion: code, machine: `unreadable: manifest.numerics is malformed (${(cause as Error).message})` };
   }
-  return { codeVersion: code, machine };
 }
 
 /**

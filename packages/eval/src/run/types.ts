@@ -45,7 +45,7 @@ export interface VaeRunner {
 export interface TrainedWith {
   /** Commit (+dirty), or null when the manifest says unknown. */
   codeVersion: string | null;
-  /** One line: CPU, kernel-selecting flags, oneDNN and threads, backend (null for manifests written before it was recorded). */
+  /** One line: CPU, kernel-selecting flags, oneDNN and threads, backend; null for manifests written before it was recorded, "unreadable: ..." for a damaged record. */
   machine: string | null;
 }
 

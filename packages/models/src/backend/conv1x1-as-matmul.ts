@@ -87,9 +87,16 @@ function backpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: readonly n
   return tf.reshape(tf.matMul(tf.reshape(xs, [n, ci]), tf.reshape(dy, [n, co]), true, false), [1, 1, ci, co]);
 }
 
-type Route = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => tf.Tensor | null;
+type Inputs = tf.NamedTensorInfoMap;
+type Attrs = tf.NamedAttrMap;
 
-/** Replaces kernel `name` of `backend` with one that tries `route` first and falls back to the original. */
+interface Route {
+  /** Whether this call takes the MatMul route; checked before any tensor work, since every convolution passes here. */
+  takes(inputs: Inputs, attrs: Attrs): boolean;
+  compute(inputs: Inputs, attrs: Attrs): tf.Tensor;
+}
+
+/** Replaces kernel `name` of `backend` with one that sends the calls `route` takes to `route.compute`. */
 function reroute(name: string, backend: string, route: Route): void {
   const original = tf.getKernel(name, backend);
   if (original === undefined) return;
@@ -100,18 +107,16 @@ function reroute(name: string, backend: string, route: Route): void {
     // top-level kernels), so gradients still come from the original
     // kernel's gradient config, which calls the rerouted backprop kernels.
     kernelFunc: (args) => {
-      // Decide outside tidy (which cannot return null), compute inside it.
-      const out: { routed: tf.Tensor | null } = { routed: null };
-      tf.tidy(() => {
-        out.routed = route(args.inputs, args.attrs ?? {});
-        if (out.routed !== null) tf.keep(out.routed);
-      });
-      return out.routed ?? original.kernelFunc(args);
+      const attrs = args.attrs ?? {};
+      return route.takes(args.inputs, attrs) ? tf.tidy(() => route.compute(args.inputs, attrs)) : original.kernelFunc(args);
     },
   });
 }
 
 const installed = new Set<string>();
+
+const filterOf = (inputs: Inputs): tf.Tensor4D => inputs.filter as tf.Tensor4D;
+const convAttrs = (attrs: Attrs): ConvAttrs => attrs as unknown as ConvAttrs;
 
 /**
  * Sends the 1x1 convolutions of `backend` (default `tensorflow`, the native
@@ -120,27 +125,30 @@ const installed = new Set<string>();
 export function installConv1x1AsMatMul(backend = 'tensorflow'): void {
   if (installed.has(backend)) return;
   installed.add(backend);
-  reroute(tf.Conv2D, backend, (inputs, attrs) => {
-    const filter = inputs.filter as tf.Tensor4D;
-    const a = attrs as unknown as ConvAttrs;
-    return isPlainConv1x1(filter.shape, a) ? forward(inputs.x as tf.Tensor4D, filter, a.strides) : null;
+  const takesFilterInput = (inputs: Inputs, attrs: Attrs) => isPlainConv1x1(filterOf(inputs).shape, convAttrs(attrs));
+  reroute(tf.Conv2D, backend, {
+    takes: takesFilterInput,
+    compute: (inputs, attrs) => forward(inputs.x as tf.Tensor4D, filterOf(inputs), convAttrs(attrs).strides),
   });
-  reroute(tf.FusedConv2D, backend, (inputs, attrs) => {
-    const filter = inputs.filter as tf.Tensor4D;
-    const a = attrs as unknown as ConvAttrs & { activation?: string };
-    const activation = a.activation ?? 'linear';
-    if (!isPlainConv1x1(filter.shape, a) || (activation !== 'linear' && activation !== 'relu')) return null;
-    let y: tf.Tensor = forward(inputs.x as tf.Tensor4D, filter, a.strides);
-    if (inputs.bias !== undefined && inputs.bias !== null) y = tf.add(y, inputs.bias as tf.Tensor);
-    return activation === 'relu' ? tf.relu(y) : y;
+  reroute(tf.FusedConv2D, backend, {
+    takes: (inputs, attrs) => {
+      const activation = (attrs.activation as string | undefined) ?? 'linear';
+      return takesFilterInput(inputs, attrs) && (activation === 'linear' || activation === 'relu');
+    },
+    compute: (inputs, attrs) => {
+      let y: tf.Tensor = forward(inputs.x as tf.Tensor4D, filterOf(inputs), convAttrs(attrs).strides);
+      if (inputs.bias !== undefined && inputs.bias !== null) y = tf.add(y, inputs.bias as tf.Tensor);
+      return attrs.activation === 'relu' ? tf.relu(y) : y;
+    },
   });
-  reroute(tf.Conv2DBackpropInput, backend, (inputs, attrs) => {
-    const filter = inputs.filter as tf.Tensor4D;
-    const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
-    return isPlainConv1x1(filter.shape, a) ? backpropInput(inputs.dy as tf.Tensor4D, filter, a.inputShape, a.strides) : null;
+  reroute(tf.Conv2DBackpropInput, backend, {
+    takes: takesFilterInput,
+    compute: (inputs, attrs) =>
+      backpropInput(inputs.dy as tf.Tensor4D, filterOf(inputs), attrs.inputShape as number[], convAttrs(attrs).strides),
   });
-  reroute(tf.Conv2DBackpropFilter, backend, (inputs, attrs) => {
-    const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
-    return isPlainConv1x1(a.filterShape, a) ? backpropFilter(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, a.filterShape, a.strides) : null;
+  reroute(tf.Conv2DBackpropFilter, backend, {
+    takes: (_inputs, attrs) => isPlainConv1x1(attrs.filterShape as number[], convAttrs(attrs)),
+    compute: (inputs, attrs) =>
+      backpropFilter(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs.filterShape as number[], convAttrs(attrs).strides),
   });
 }

@@ -7,4 +7,4 @@ export {
   useBackend,
 } from './backend.ts';
 export type { BackendName, BackendPurpose, BackendChoice, UseBackendOptions } from './backend.ts';
-export { installConv1x1AsMatMul, isPlainConv1x1 } from './conv1x1-as-matmul.ts';
+export { installConv1x1AsMatMul } from './conv1x1-as-matmul.ts';

@@ -206,32 +206,24 @@ export async function runTrainingLoop(task: TrainTask, data: LoopData, options: 
         optimizer.dispose();
         throw error;
       });
-  if (restored !== undefined && options.restartIfChanged) {
-    const why = mismatch(restored.meta, task.label, epochs, options);
-    if (why !== undefined) {
+  const why = restored === undefined ? undefined : mismatch(restored.meta, task.label, epochs, options);
+  if (restored !== undefined && why !== undefined) {
+    if (options.restartIfChanged) {
       options.progress?.message(`starting over: ${restored.path} cannot be resumed, ${why}`);
       restored = undefined;
+    } else {
+      optimizer.dispose();
+      throw restored.meta.label === task.label
+        ? new CheckpointError(
+            restored.path,
+            `cannot resume: ${why}`,
+            'Restore the code and params to resume that run, or re-run with --restart (or delete the folder) to start over.',
+          )
+        : new CheckpointError(restored.path, `holds a ${restored.meta.label} run, not a ${task.label} run`, 'point --checkpoint-dir elsewhere or delete the folder');
     }
   }
   if (restored !== undefined) {
     const m = restored.meta;
-    if (m.label !== task.label) {
-      optimizer.dispose();
-      throw new CheckpointError(
-        restored.path,
-        `holds a ${m.label} run, not a ${task.label} run`,
-        'point --checkpoint-dir elsewhere or delete the folder',
-      );
-    }
-    const why = mismatch(m, task.label, epochs, options);
-    if (why !== undefined) {
-      optimizer.dispose();
-      throw new CheckpointError(
-        restored.path,
-        `cannot resume: ${why}`,
-        'Restore the code and params to resume that run, or re-run with --restart (or delete the folder) to start over.',
-      );
-    }
     const opt = decodeTensors(restored.blobs.optimizer);
     try {
       restoreModelWeights(task.models, restored.blobs.weights, restored.path);
@@ -532,22 +524,20 @@ function mismatch(m: CheckpointMeta, label: string, epochs: number, options: Loo
   if (ours !== undefined && theirs !== undefined && theirs !== ours) {
     return `the code changed since it was written (code ${theirs.slice(0, 12)} -> ${ours.slice(0, 12)})`;
   }
-  const diff = describeParamsDiff(m.params, options.params);
-  return diff === SAME_PARAMS ? 'the data or the model config changed since it was written' : `it was made with other params (${diff})`;
+  const diffs = paramDiffs(m.params, options.params);
+  return diffs.length === 0 ? 'the data or the model config changed since it was written' : `it was made with other params (${listDiffs(diffs)})`;
 }
 
-const SAME_PARAMS = 'same params, other code or data';
-
-/** A short list of the top-level params that differ, for error messages. */
-export function describeParamsDiff(before: unknown, after: unknown): string {
-  if (typeof before !== 'object' || before === null || typeof after !== 'object' || after === null) {
-    return 'params differ';
-  }
+/** `key: before -> after` for each top-level param that differs (one entry when either side is not an object). */
+function paramDiffs(before: unknown, after: unknown): string[] {
+  if (typeof before !== 'object' || before === null || typeof after !== 'object' || after === null) return ['params differ'];
   const a = before as Record<string, unknown>;
   const b = after as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  const diffs = keys
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
     .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
     .map((k) => `${k}: ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`);
-  return diffs.length === 0 ? SAME_PARAMS : diffs.slice(0, 4).join('; ') + (diffs.length > 4 ? '; ...' : '');
+}
+
+function listDiffs(diffs: readonly string[]): string {
+  return diffs.slice(0, 4).join('; ') + (diffs.length > 4 ? '; ...' : '');
 }

@@ -10,7 +10,7 @@ import { evaluate, runTrainingLoop } from '../loop/train-loop.ts';
 import { resolveParams } from '../params/schema.ts';
 import { JUDGE_SCHEMA, type JudgeParams } from '../params/stage-params.ts';
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
-import { defaultCheckpointDir, fmt, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, type StageResult, summaryLine } from './stage-common.ts';
+import { defaultCheckpointDir, fmt, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, stageProvenance, type StageResult, summaryLine } from './stage-common.ts';
 import { writeStageOutput } from './stage-output.ts';
 
 export function resolveJudgeParams(raw: unknown, file?: string): JudgeParams {
@@ -78,10 +78,7 @@ export async function runJudgeStage(options: StageOptions): Promise<StageResult>
           [params.testSet]: { manifestSha256: test.manifestSha256, images: test.set.count },
           augmentation: batches.augmentation,
         },
-        codeVersion: options.codeVersion ?? 'unknown',
-        ...(options.codeFingerprint === undefined ? {} : { codeFingerprint: options.codeFingerprint }),
-        backend: options.backend ?? 'unknown',
-        ...(options.numerics === undefined ? {} : { numerics: options.numerics }),
+        ...stageProvenance(options),
       },
       rows: loop.rows,
       tensorboardDir: join(checkpointDir, 'tensorboard'),

@@ -124,6 +124,16 @@ export function resumeKey(
   return createHash('sha256').update(identity).digest('hex');
 }
 
+/** The manifest fields that say which code, backend and machine trained the models. */
+export function stageProvenance(options: StageOptions): Pick<StageManifest, 'codeVersion' | 'codeFingerprint' | 'backend' | 'numerics'> {
+  return {
+    codeVersion: options.codeVersion ?? 'unknown',
+    ...(options.codeFingerprint === undefined ? {} : { codeFingerprint: options.codeFingerprint }),
+    backend: options.backend ?? 'unknown',
+    ...(options.numerics === undefined ? {} : { numerics: options.numerics }),
+  };
+}
+
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);

@@ -8,7 +8,7 @@ import { DEFAULT_KAPPA_INIT, VAE_SCHEMA, type VaeParams } from '../params/stage-
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
 import { latentSampler } from '../vae/latent.ts';
 import { createVaeTask } from '../vae/vae-task.ts';
-import { defaultCheckpointDir, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, type StageResult, summaryLine } from './stage-common.ts';
+import { defaultCheckpointDir, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, stageProvenance, type StageResult, summaryLine } from './stage-common.ts';
 import { writeStageOutput } from './stage-output.ts';
 
 /** Validates VAE params and completes them with the defaults of their profile. */
@@ -100,10 +100,7 @@ export async function runVaeStage(options: StageOptions): Promise<StageResult> {
           [params.validationSet]: { manifestSha256: validation.manifestSha256, images: validation.set.count },
           augmentation: batches.augmentation,
         },
-        codeVersion: options.codeVersion ?? 'unknown',
-        ...(options.codeFingerprint === undefined ? {} : { codeFingerprint: options.codeFingerprint }),
-        backend: options.backend ?? 'unknown',
-        ...(options.numerics === undefined ? {} : { numerics: options.numerics }),
+        ...stageProvenance(options),
       },
       rows: loop.rows,
       tensorboardDir: join(checkpointDir, 'tensorboard'),
