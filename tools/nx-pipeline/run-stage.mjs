@@ -145,9 +145,16 @@ async function main() {
         params: record.params,
         outputs: { ...record.outs, ...record.metrics, ...record.plots },
         deps: record.deps,
+        matrices: record.matrices ?? {},
       },
       () => paramsFile(undefined),
       (key) => paramsFile(key),
+      (base) => {
+        // The combinations of one matrix stage, as hashed with this stage.
+        const file = path.join(tmp, `matrix-${base.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+        if (!fs.existsSync(file)) fs.writeFileSync(file, `${JSON.stringify(record.matrices?.[base] ?? [], null, 2)}\n`);
+        return file;
+      },
     );
 
     const program = argv[0];

@@ -6,23 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCheckCli } from './check-cli.ts';
 import { runCli } from './cli.ts';
 import type { EvaluationResults } from './results.ts';
-import { classTemplate, SYNTH_SIZE } from './testing/synthetic.ts';
+import { mnistLikeDigits as digits } from './testing/synthetic.ts';
 import { writeTinyJudge, writeTinyVae } from './testing/tiny-models.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'sgvae-eval-cli-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
-
-/** MNIST-shaped 28x28 stand-in digits: the synthetic class templates, centred. */
-function digits(count: number): { pixels: Uint8Array; labels: Uint8Array; count: number; rows: number; cols: number } {
-  const pixels = new Uint8Array(count * 28 * 28);
-  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
-  const off = (28 - SYNTH_SIZE) >> 1;
-  labels.forEach((l, i) => {
-    const t = classTemplate(l);
-    for (let y = 0; y < SYNTH_SIZE; y++) for (let x = 0; x < SYNTH_SIZE; x++) pixels[i * 784 + (y + off) * 28 + x + off] = Math.round(255 * t[y * SYNTH_SIZE + x]);
-  });
-  return { pixels, labels, count, rows: 28, cols: 28 };
-}
 
 const SIZE = 29;
 const data = join(root, 'datasets');

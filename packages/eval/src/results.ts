@@ -91,6 +91,8 @@ export interface SweepEntry {
   /** The paper's sum over its validation set. */
   paper?: number;
   epochs?: number;
+  /** Name of the run's folder. */
+  run?: string;
 }
 
 export interface SweepResult {

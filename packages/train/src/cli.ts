@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ContractError, describeNumerics, formatCodeVersion, numericsProvenance, resolveCodeVersion, sourceFingerprint } from '@sgvae/contracts';
 import { parseArgs } from 'node:util';
 import { BackendError, BackendUnavailableError, resolveBackendName, useBackend } from '@sgvae/models/backend';
-import { TrainCliUsageError, TrainError, TrainingInterruptedError } from './errors.ts';
+import { TrainCliUsageError, TrainError, TrainParamsError, TrainingInterruptedError } from './errors.ts';
 import { autoProgress, plainProgress, silentProgress, terminalProgress, type ProgressReporter } from './observe/progress.ts';
 import type { ScalarWriterFactory } from './observe/tensorboard.ts';
 import { readParamsFile } from './params/params-file.ts';
@@ -22,6 +22,8 @@ const USAGE = `Usage:
   cli.ts vae   --params <file.json|yaml> --data <datasets dir> --out <dir> [options]
   cli.ts judge --params <file.json|yaml> --data <datasets dir> --out <dir> [options]
   cli.ts defaults vae|judge [--profile smoke|default|paper] [--markdown]
+  cli.ts check-grid --params <train section.json> --grid <matrix.json> --out <grid.json>
+                    [--model-key model] [--source <pipeline file, named in errors>]
 
 Options:
   --checkpoint-dir <dir>   resume folder (default: <out>.checkpoint)
@@ -29,9 +31,16 @@ Options:
   --restart-if-changed     start over only if that run was made with other code, params,
                            data or model (pipelines use it; an interrupted run still resumes)
   --seed <n>               replaces the params' seed (the seed matrix of the pipelines)
+  --set <key>=<value>      replaces one param of the VAE stage (repeatable; the sweep's grid values)
   --backend <name>         tensorflow (default) or tensorflow-gpu; also SGVAE_BACKEND
   --progress <mode>        auto (default: bar on a terminal, lines otherwise), bar, plain, none
   --log-every <seconds>    interval of plain progress lines (default 30)
+
+check-grid validates every point of a sweep grid (the combinations the pipeline
+runner lists for \${matrix.<stage>}) against the VAE params before any point
+trains: the matrix key --model-key names an entry of the \`train\` section, every
+other key replaces the param of that name. It lists every bad point and exits 2,
+or writes the resolved grid to --out.
 
 Exit status: 0 done, 1 failed, 2 bad usage or params, 130/143 interrupted by
 SIGINT/SIGTERM after writing a checkpoint (run the same command to resume).`;
@@ -78,8 +87,9 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  if (command === 'check-grid') return checkGridCommand(rest);
   if (command !== 'vae' && command !== 'judge') {
-    throw new TrainCliUsageError(`unknown command "${command}"; use vae, judge or defaults`);
+    throw new TrainCliUsageError(`unknown command "${command}"; use vae, judge, defaults or check-grid`);
   }
   const { values } = parseArgs({
     args: rest,
@@ -92,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
       restart: { type: 'boolean', default: false },
       'restart-if-changed': { type: 'boolean', default: false },
       seed: { type: 'string' },
+      set: { type: 'string', multiple: true },
       backend: { type: 'string' },
       progress: { type: 'string', default: 'auto' },
       'log-every': { type: 'string', default: '30' },
@@ -113,6 +124,15 @@ async function main(argv: string[]): Promise<number> {
       throw new TrainCliUsageError(`${paramsFile} must hold a mapping of params to take --seed`);
     }
     raw = { ...(fromFile as Record<string, unknown> | null | undefined), seed: Number(values.seed) };
+  }
+  // `--set key=value` replaces single params: a sweep stage passes its grid values this way.
+  if (values.set !== undefined && values.set.length > 0) {
+    if (command !== 'vae') throw new TrainCliUsageError('--set is for the vae stage only');
+    if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+      throw new TrainCliUsageError(`${paramsFile} must hold a mapping of params to take --set`);
+    }
+    const { parseSetOverrides } = await import('./params/grid.ts');
+    raw = { ...(raw as Record<string, unknown> | null | undefined), ...parseSetOverrides(values.set, '--set') };
   }
   const outDir = resolve(values.out!);
   // The stage modules pull in the models and TensorFlow; `defaults` and usage errors do without.
@@ -189,6 +209,32 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+async function checkGridCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    allowPositionals: false,
+    options: {
+      params: { type: 'string' },
+      grid: { type: 'string' },
+      out: { type: 'string' },
+      'model-key': { type: 'string', default: 'model' },
+      source: { type: 'string' },
+    },
+  });
+  for (const required of ['params', 'grid', 'out'] as const) {
+    if (values[required] === undefined) throw new TrainCliUsageError(`check-grid: missing --${required}`);
+  }
+  const [{ checkGrid }, { writeFileAtomically }] = await Promise.all([import('./params/grid.ts'), import('./checkpoint/atomic-dir.ts')]);
+  const gridFile = resolve(values.grid!);
+  const points = await readParamsFile(gridFile);
+  if (!Array.isArray(points)) throw new TrainCliUsageError(`${gridFile} must list the grid's points ({stage, item} records)`);
+  const grid = checkGrid(await readParamsFile(resolve(values.params!)), points, values['model-key']!, values.source ?? gridFile);
+  await writeFileAtomically(resolve(values.out!), JSON.stringify(grid, null, 2) + '\n');
+  const models = [...new Set(grid.points.map((p) => p.model))];
+  process.stdout.write(`grid: ${grid.points.length} points (${models.map((m) => `${m}: ${grid.points.filter((p) => p.model === m).length}`).join(', ')}), all valid\n`);
+  return 0;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -199,7 +245,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
     } else if (error instanceof TrainError || error instanceof BackendError || error instanceof ContractError) {
       process.stderr.write(`error: ${error.message}\n`);
-      const usage = error.name === 'TrainParamsError' || (error instanceof BackendError && !(error instanceof BackendUnavailableError));
+      const usage = error instanceof TrainParamsError || (error instanceof BackendError && !(error instanceof BackendUnavailableError));
       process.exitCode = usage ? 2 : 1;
     } else {
       process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -12,10 +12,12 @@ export class TrainError extends Error {
 /** Params that do not match the schema; `field` is a dotted path such as `optimizer.learningRate`. */
 export class TrainParamsError extends TrainError {
   readonly field: string;
+  readonly problem: string;
   readonly file: string | undefined;
   constructor(field: string, problem: string, file?: string, options?: ErrorOptions) {
     super(`${file === undefined ? 'params' : file}: \`${field}\` ${problem}`, options);
     this.field = field;
+    this.problem = problem;
     this.file = file;
   }
 }

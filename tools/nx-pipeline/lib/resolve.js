@@ -53,6 +53,8 @@ const { didYouMean, quoteList } = require('./text');
  * @property {Record<string, string>} outs
  * @property {Record<string, string>} metrics
  * @property {Record<string, string>} plots
+ * @property {Record<string, import('./placeholders').MatrixPoint[]>} [matrices] the combinations of each matrix stage
+ *   that `${matrix.<stage>}` in the command lists (only when it is used)
  */
 
 /**
@@ -69,7 +71,8 @@ const { didYouMean, quoteList } = require('./text');
  * @property {string[]} files workspace-relative
  * @property {ResolvedOutput[]} outputs
  * @property {string[]} npm npm packages the stage uses (detected + declared), before the lockfile filter
- * @property {string[]} upstream upstream stage names, sorted
+ * @property {string[]} upstream upstream stage names (outputs read, and `after`), sorted
+ * @property {string[]} after stages that must finish first, whose outputs the stage does not read
  * @property {boolean} optional left out of the aggregate target
  * @property {StageRecord} record
  * @property {string} fingerprint
@@ -137,6 +140,12 @@ function resolvePipeline(decl, options) {
   }
   checkOutputConflicts(decl, outputsByStage);
 
+  /** @type {Record<string, import('./placeholders').MatrixPoint[]>} */
+  const matrices = {};
+  for (const s of decl.stages) {
+    if (s.item) (matrices[s.base] ??= []).push({ stage: s.name, item: s.item });
+  }
+
   /** @type {Map<string, Omit<ResolvedStage, 'upstream'>>} */
   const partial = new Map();
   for (const s of decl.stages) {
@@ -146,6 +155,7 @@ function resolvePipeline(decl, options) {
       ['deps', s.deps],
       ['outs/metrics/plots', [...Object.values(s.outs), ...Object.values(s.metrics), ...Object.values(s.plots)]],
       ['npm', s.npm],
+      ['after', s.after],
       ['package', [s.package]],
     ])) {
       const bad = values.find((v) => findPlaceholders(v).length > 0);
@@ -203,7 +213,9 @@ function resolvePipeline(decl, options) {
       params: paramValues,
       outputs: Object.fromEntries(outputs.map((o) => [o.name, o.path])),
       deps: depPaths,
+      matrices,
     });
+    const after = resolveAfter(s, decl, byName, where);
     checkScriptTracked(s.cmd, closure, files, where);
 
     const npm = new Set(s.npm);
@@ -221,6 +233,9 @@ function resolvePipeline(decl, options) {
       metrics: pick(outputs, 'metrics'),
       plots: pick(outputs, 'plots'),
     };
+    // A stage that reads a matrix's combinations is hashed with them.
+    const used = [...new Set(s.cmd.flatMap((a) => findPlaceholders(a).filter((p) => p.kind === 'matrix').map((p) => p.arg)))].sort();
+    if (used.length > 0) record.matrices = Object.fromEntries(used.map((m) => [m, matrices[m]]));
     partial.set(s.name, {
       name: s.name,
       base: s.base,
@@ -235,6 +250,7 @@ function resolvePipeline(decl, options) {
       outputs,
       npm: [...npm].sort(),
       optional: s.optional,
+      after,
       record,
       fingerprint: fingerprint(record),
     });
@@ -249,7 +265,7 @@ function resolvePipeline(decl, options) {
     artifacts,
     stages: order.map((name) => {
       const st = /** @type {Omit<ResolvedStage, 'upstream'>} */ (partial.get(name));
-      const upstream = [...new Set(st.deps.flatMap((d) => d.stages))].sort();
+      const upstream = [...new Set([...st.deps.flatMap((d) => d.stages), ...st.after])].sort();
       return { ...st, upstream };
     }),
   };
@@ -440,6 +456,50 @@ function resolveDep(ref, self, decl, byName, outputsByStage, where) {
 }
 
 /**
+ * Resolves `after`: stage names or `base@*` for every combination of a
+ * matrix stage. Nx runs those stages first, but their outputs are not inputs
+ * of this stage, so they rerun without rerunning it (a check of the whole
+ * grid before any grid point trains, for instance).
+ * @param {import('./load').StageDecl} s
+ * @param {import('./load').PipelineDecl} decl
+ * @param {Map<string, import('./load').StageDecl>} byName
+ * @param {{file: string, line?: number, stage: string}} where
+ * @returns {string[]}
+ */
+function resolveAfter(s, decl, byName, where) {
+  /** @type {string[]} */
+  const out = [];
+  for (const ref of s.after) {
+    /** @type {string[]} */
+    let names;
+    if (ref.endsWith('@*')) {
+      const base = ref.slice(0, -2);
+      names = decl.stages.filter((x) => x.base === base && x.item).map((x) => x.name);
+      if (names.length === 0) {
+        throw new UnknownStageError(
+          `lists \`${ref}\` under \`after\` but there is no matrix stage \`${base}\``,
+          `\`stage@*\` stands for every combination of a stage with \`matrix\`${didYouMean(base, decl.stages.map((x) => x.base))}`,
+          where,
+        );
+      }
+    } else if (byName.has(ref)) {
+      names = [ref];
+    } else {
+      throw new UnknownStageError(
+        `lists \`${ref}\` under \`after\`, but there is no stage \`${ref}\`${didYouMean(ref, byName.keys())}`,
+        `use one of ${quoteList([...byName.keys()].filter((n) => n !== s.name))}`,
+        where,
+      );
+    }
+    if (names.includes(s.name)) {
+      throw new PipelineCycleError(`lists itself under \`after\` (\`${ref}\`)`, 'a stage cannot wait for itself; remove it from `after`', where);
+    }
+    out.push(...names);
+  }
+  return [...new Set(out)].sort();
+}
+
+/**
  * @param {string} p as written (relative to the pipeline's artifact folder)
  * @param {string} artifacts workspace-relative artifact folder
  * @param {string} field
@@ -563,13 +623,13 @@ function topologicalOrder(decl, stages) {
       const s = /** @type {Omit<ResolvedStage, 'upstream'>} */ (stages.get(name));
       throw new PipelineCycleError(
         `is part of a dependency cycle: ${cycle.map((n) => `\`${n}\``).join(' -> ')}`,
-        'remove one of these `deps` so that outputs flow one way',
+        'remove one of these `deps` (or `after` entries) so that the stages run one way',
         { file: decl.file, line: s.line, stage: name },
       );
     }
     state.set(name, 'visiting');
     const s = /** @type {Omit<ResolvedStage, 'upstream'>} */ (stages.get(name));
-    for (const up of [...new Set(s.deps.flatMap((d) => d.stages))]) visit(up, [...trail, name]);
+    for (const up of [...new Set([...s.deps.flatMap((d) => d.stages), ...s.after])]) visit(up, [...trail, name]);
     state.set(name, 'done');
     order.push(name);
   };

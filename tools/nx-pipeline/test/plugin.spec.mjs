@@ -120,6 +120,78 @@ ${extra}    outs:
     expect(bad.message).toMatch(/stage `prepare` `optional` must be true or false.*write `optional: true` or leave it out/);
   });
 
+  it('`after` orders stages without hashing their outputs; `${matrix.<stage>}` lists a grid and is hashed with it', async () => {
+    const grid = (/** @type {string} */ betas) => `params: params/bad.yaml
+stages:
+  check:
+    package: alpha
+    cmd: [node, packages/alpha/src/prepare.mjs, "\${matrix.train}", "\${outs.grid}"]
+    outs:
+      grid: grid.json
+  train:
+    matrix: {model: [a, b], beta: [${betas}]}
+    after: [check]
+    package: alpha
+    cmd: [node, packages/alpha/src/prepare.mjs, "\${item.beta}", "\${outs.model}"]
+    outs:
+      model: models/\${item.model}-\${item.beta}
+  report:
+    after: [train@*]
+    package: alpha
+    cmd: [node, packages/alpha/src/prepare.mjs, "\${outs.report}"]
+    outs:
+      report: report
+`;
+    const projectsOf = async (/** @type {string} */ yaml) => {
+      writeFiles(root, { 'pipelines/grid.yaml': yaml, 'pipelines/params/bad.yaml': PARAMS_YAML });
+      try {
+        return await nodesOf('pipelines/grid.yaml');
+      } finally {
+        fs.rmSync(path.join(root, 'pipelines/grid.yaml'), { force: true });
+      }
+    };
+    const one = await projectsOf(grid('0.1, 1'));
+    const two = await projectsOf(grid('0.1, 2'));
+    const train = one['pipelines/grid/train@a-0.1'].targets.run;
+    expect(train.dependsOn).toEqual([{ projects: ['grid--check'], target: 'run' }]);
+    expect(one['pipelines/grid/train@a-0.1'].implicitDependencies).toContain('grid--check');
+    // The check's output is not an input of the grid points.
+    expect(JSON.stringify(train.inputs)).not.toContain('grid.json');
+    expect(one['pipelines/grid/report'].targets.run.dependsOn).toEqual([
+      { projects: ['grid--train@a-0.1', 'grid--train@a-1', 'grid--train@b-0.1', 'grid--train@b-1'], target: 'run' },
+    ]);
+    // The check is hashed with the whole grid, so it reruns when one value changes; the unchanged points do not.
+    const check = one['pipelines/grid/check'].targets.run.options.stage;
+    expect(check.matrices.train.map((/** @type {any} */ p) => p.stage)).toEqual(['train@a-0.1', 'train@a-1', 'train@b-0.1', 'train@b-1']);
+    expect(check.matrices.train[1].item).toEqual({ model: 'a', beta: '1' });
+    expect(two['pipelines/grid/check'].targets.run.options).not.toEqual(one['pipelines/grid/check'].targets.run.options);
+    expect(two['pipelines/grid/train@a-0.1'].targets.run).toEqual(one['pipelines/grid/train@a-0.1'].targets.run);
+    expect(one['pipelines/grid/train@a-0.1'].targets.run.options.stage.matrices).toBeUndefined();
+
+    const unknown = await errorOf(grid('0.1').replace('after: [check]', 'after: [chek]'));
+    expect(unknown).toBeInstanceOf(plugin.errors.UnknownStageError);
+    expect(unknown.message).toContain('lists `chek` under `after`, but there is no stage `chek` (did you mean `check`?)');
+    const self = await errorOf(grid('0.1').replace('after: [train@*]', 'after: [report]'));
+    expect(self).toBeInstanceOf(plugin.errors.PipelineCycleError);
+    const cycle = await errorOf(grid('0.1').replace('    outs:\n      grid: grid.json', '    after: [report]\n    outs:\n      grid: grid.json'));
+    expect(cycle).toBeInstanceOf(plugin.errors.PipelineCycleError);
+    expect(cycle.message).toContain('dependency cycle');
+    const noMatrix = await errorOf(grid('0.1').replace('${matrix.train}', '${matrix.trian}'));
+    expect(noMatrix).toBeInstanceOf(plugin.errors.PlaceholderError);
+    expect(noMatrix.message).toContain('there is no matrix stage `trian` (did you mean `train`?)');
+  });
+
+  it('refuses a duplicate grid point: a value listed twice, or two spellings of one number', async () => {
+    const body = (/** @type {string} */ values) => stage(`  t:\n    matrix: {model: [a], beta: [${values}]}\n    package: alpha\n    cmd: [node]\n`);
+    const twice = await errorOf(body('0.1, 1, 0.1'));
+    expect(twice).toBeInstanceOf(plugin.errors.PipelineSchemaError);
+    expect(twice.message).toContain('`matrix.beta` lists `0.1` twice: a duplicate grid point; remove one of them from `matrix.beta`');
+    const spelled = await errorOf(body('0.1, 1, 0.10'));
+    expect(spelled.message).toContain('`matrix.beta` lists `0.1` and `0.10`, the same number: a duplicate grid point');
+    const exp = await errorOf(body('150, 1.5e2'));
+    expect(exp.message).toContain('`150` and `1.5e2`, the same number');
+  });
+
   it('hashes a stage against its package closure, its own params, upstream outputs, the backend and its npm packages', async () => {
     const projects = await nodesOf('pipelines/pipeline.yaml');
     const train = projects['pipelines/pipeline/train@m1'];
@@ -335,7 +407,7 @@ describe('validation errors (one per kind)', () => {
     const e = await errorOf(stage('    dpes: [x.y]\n'));
     expect(e).toBeInstanceOf(plugin.errors.UnknownKeyError);
     expect(e.message).toBe(
-      'pipelines/bad.yaml:9: stage `prepare` has an unknown key `dpes` (did you mean `deps`?); allowed keys are `desc`, `package`, `cmd`, `params`, `deps`, `outs`, `metrics`, `plots`, `matrix`, `npm`, `optional`',
+      'pipelines/bad.yaml:9: stage `prepare` has an unknown key `dpes` (did you mean `deps`?); allowed keys are `desc`, `package`, `cmd`, `params`, `deps`, `outs`, `metrics`, `plots`, `matrix`, `npm`, `optional`, `after`',
     );
     const top = await errorOf('param: params/bad.yaml\nstages:\n  a: {package: alpha, cmd: [node]}\n');
     expect(top.message).toContain('unknown key `param` at the top level (did you mean `params`?)');
@@ -499,11 +571,15 @@ describe('pieces', () => {
         params: { data: { seed: 7 } },
         outputs: {},
         deps: { 't@*.m': ['a/1', 'a/2'] },
+        matrices: { t: [{ stage: 't@x', item: { k: 'x' } }] },
       },
       () => '/tmp/params.json',
       (/** @type {string} */ key) => `/tmp/params.${key}.json`,
+      (/** @type {string} */ stage) => `/tmp/matrix-${stage}.json`,
     );
     expect(argv).toEqual(['tool', '--p', '/tmp/params.json', '--d', '/tmp/params.data.json', '--seed=7', 'a/1', 'a/2', 'x-s-p', 'artifacts/p']);
+    const grid = expandCommand(['tool', '--grid', '${matrix.t}'], { file: 'f', line: 1, stage: 's', pipeline: 'p', artifacts: 'a', paramKeys: [], params: {}, outputs: {}, deps: {}, matrices: { t: [] } }, () => '', () => '', (/** @type {string} */ stage) => `/tmp/matrix-${stage}.json`);
+    expect(grid).toEqual(['tool', '--grid', '/tmp/matrix-t.json']);
   });
 
   it('schema.json describes the keys the loader accepts', () => {

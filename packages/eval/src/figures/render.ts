@@ -17,7 +17,7 @@ export interface RenderOptions {
 
 const deg = (a: number) => `${Math.round(a)}°`;
 
-function figure(id: string, title: string, caption: string, svg: string, zoom: number): RenderedFigure {
+export function figure(id: string, title: string, caption: string, svg: string, zoom: number): RenderedFigure {
   const { png, width, height } = svgToPng(svg, zoom);
   return { info: { id, title, caption, png: `figures/${id}.png`, svg: `figures/${id}.svg`, width, height, zoom }, svg, png };
 }

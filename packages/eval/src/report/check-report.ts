@@ -8,6 +8,7 @@ import { parseSvg } from '../figures/svg.ts';
 import { RESULTS_SCHEMA, type EvaluationResults, INPUT_SETS } from '../results.ts';
 import { requiredTableIds } from './tables.ts';
 import { REPORT_FILES } from './write-report.ts';
+import type { SweepReportResults } from '../sweep-stage.ts';
 
 export interface ReportCheck {
   problems: string[];
@@ -38,6 +39,9 @@ export async function checkReport(dir: string): Promise<ReportCheck> {
     } catch (e) {
       problems.push(`${REPORT_FILES.results} is not valid JSON: ${(e as Error).message}`);
     }
+  }
+  if (results && (results as unknown as { kind?: unknown }).kind === 'sweep') {
+    return checkSweepReport(dir, results as unknown as SweepReportResults, markdown, html, problems);
   }
   if (results && results.schema !== RESULTS_SCHEMA) {
     problems.push(`${REPORT_FILES.results} has schema ${JSON.stringify(results.schema)}, expected ${RESULTS_SCHEMA}`);
@@ -192,4 +196,51 @@ function checkNumbers(r: EvaluationResults, problems: string[]): void {
     if (e.paper !== undefined) finite(e.paper, `sweep.entries[${i}].paper`);
   });
   for (const t of r.provenance?.timings ?? []) nonNegative(t.seconds, `provenance.timings (${t.name}).seconds`);
+}
+
+/**
+ * The sweep's report: Table 2 and the provenance are there, every loss is a
+ * finite number, every d = 3 run has its latent sphere, and no grid point is
+ * missing (a partial sweep fails the check, and says which points it lacks).
+ */
+async function checkSweepReport(
+  dir: string,
+  results: SweepReportResults,
+  markdown: string | null,
+  html: string | null,
+  problems: string[],
+): Promise<ReportCheck> {
+  let tables = 0;
+  let figures = 0;
+  const ids = [...(results.sweep ? ['table-2'] : []), ...(results.grid && results.grid.missing.length > 0 ? ['sweep-missing'] : []), 'sweep-provenance'];
+  for (const id of ids) {
+    const table = markdown === null ? null : markdownTableAfter(markdown, id);
+    if (markdown !== null && table === null) problems.push(`${REPORT_FILES.markdown}: table "${id}" is missing`);
+    else if (table !== null) {
+      tables++;
+      const bad = table.find((line) => BAD_TEXT.test(line));
+      if (bad) problems.push(`${REPORT_FILES.markdown}: table "${id}" has a non-number cell: ${bad.trim()}`);
+    }
+    if (html !== null && !new RegExp(`id="${id}"><table`).test(html)) problems.push(`${REPORT_FILES.html}: table "${id}" is missing`);
+  }
+  if (!results.sweep) problems.push('the sweep report holds no finished run');
+  (results.sweep?.entries ?? []).forEach((e, i) => {
+    if (!(typeof e.lossPerImage === 'number' && Number.isFinite(e.lossPerImage) && e.lossPerImage > 0)) {
+      problems.push(`sweep.entries[${i}].lossPerImage is ${JSON.stringify(e.lossPerImage)}, not a positive number`);
+    }
+    if (e.latentDim === 3 && !results.figures.some((f) => f.id === `sphere-${e.model}-beta${e.beta}`)) {
+      problems.push(`figure "sphere-${e.model}-beta${e.beta}" (the latent sphere of run ${e.run ?? '?'}) is not listed in ${REPORT_FILES.results}`);
+    }
+  });
+  if (results.grid && results.grid.missing.length > 0) {
+    problems.push(`the sweep is partial: ${results.grid.missing.length} of ${results.grid.points} grid points have no finished run (${results.grid.missing.map((m) => m.stage).join(', ')})`);
+  }
+  for (const f of results.figures) {
+    if (await checkFigure(dir, f, problems)) figures++;
+    if (markdown !== null && !markdown.includes(`](${f.png})`)) problems.push(`${REPORT_FILES.markdown} does not show figure "${f.id}"`);
+    if (html !== null && !new RegExp(`<figure id="figure-${f.id}">\\s*<img [^>]*src="data:image/png;base64,`).test(html)) {
+      problems.push(`${REPORT_FILES.html} does not inline figure "${f.id}"`);
+    }
+  }
+  return { problems, tables, figures };
 }

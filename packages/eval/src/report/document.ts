@@ -15,8 +15,8 @@ function alignment(t: ColumnTable): Record<string, 'l' | 'r'> {
     t.columnNames().map((n) => [n, rows.length > 0 && rows.every((r) => typeof r[n] === 'number' || NUMERIC.test(String(r[n]))) ? 'r' : 'l']),
   );
 }
-const markdownTable = (t: ColumnTable) => t.toMarkdown({ align: alignment(t) });
-const htmlTable = (t: ColumnTable) => t.toHTML({ align: alignment(t) });
+export const markdownTable = (t: ColumnTable) => t.toMarkdown({ align: alignment(t) });
+export const htmlTable = (t: ColumnTable) => t.toHTML({ align: alignment(t) });
 
 interface Section {
   heading: string;
@@ -112,9 +112,9 @@ export function renderMarkdown(results: EvaluationResults, figures: readonly Ren
   return out.join('\n');
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const CSS = `
+export const CSS = `
 body { font-family: "DejaVu Sans", system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; }

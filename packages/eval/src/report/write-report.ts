@@ -29,23 +29,18 @@ export interface WrittenReport {
   html: string;
 }
 
-export async function writeReport(outDir: string, results: EvaluationResults, figures: readonly RenderedFigure[]): Promise<WrittenReport> {
+/**
+ * Fills a fresh sibling folder of `outDir` and renames it over `outDir`, so
+ * that the destination holds either the old folder or the whole new one.
+ */
+export async function replaceFolderAtomically(outDir: string, fill: (tmpDir: string) => Promise<void>): Promise<string> {
   const dest = resolve(outDir);
   const unique = `${process.pid}-${Date.now().toString(36)}`;
   const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${unique}`);
   const old = join(dirname(dest), `.${basename(dest)}.old-${unique}`);
-  const withFigures: EvaluationResults = { ...results, figures: figures.map((f) => f.info) };
-  const tables = buildTables(withFigures);
   try {
-    await mkdir(join(tmp, REPORT_FILES.figures), { recursive: true });
-    for (const f of figures) {
-      await writeFile(join(tmp, f.info.png), f.png);
-      await writeFile(join(tmp, f.info.svg), f.svg);
-    }
-    await writeFile(join(tmp, REPORT_FILES.results), stringifyResults(withFigures));
-    await writeFile(join(tmp, REPORT_FILES.summary), stringifyResults(summaryMetrics(withFigures)));
-    await writeFile(join(tmp, REPORT_FILES.markdown), renderMarkdown(withFigures, figures, tables));
-    await writeFile(join(tmp, REPORT_FILES.html), renderHtml(withFigures, figures, tables));
+    await mkdir(tmp, { recursive: true });
+    await fill(tmp);
     let moved = false;
     try {
       await rename(dest, old);
@@ -64,5 +59,27 @@ export async function writeReport(outDir: string, results: EvaluationResults, fi
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
+  return dest;
+}
+
+/** Writes the figures (PNG and SVG) into `dir`/figures. */
+export async function writeFigures(dir: string, figures: readonly RenderedFigure[]): Promise<void> {
+  await mkdir(join(dir, REPORT_FILES.figures), { recursive: true });
+  for (const f of figures) {
+    await writeFile(join(dir, f.info.png), f.png);
+    await writeFile(join(dir, f.info.svg), f.svg);
+  }
+}
+
+export async function writeReport(outDir: string, results: EvaluationResults, figures: readonly RenderedFigure[]): Promise<WrittenReport> {
+  const withFigures: EvaluationResults = { ...results, figures: figures.map((f) => f.info) };
+  const tables = buildTables(withFigures);
+  const dest = await replaceFolderAtomically(outDir, async (tmp) => {
+    await writeFigures(tmp, figures);
+    await writeFile(join(tmp, REPORT_FILES.results), stringifyResults(withFigures));
+    await writeFile(join(tmp, REPORT_FILES.summary), stringifyResults(summaryMetrics(withFigures)));
+    await writeFile(join(tmp, REPORT_FILES.markdown), renderMarkdown(withFigures, figures, tables));
+    await writeFile(join(tmp, REPORT_FILES.html), renderHtml(withFigures, figures, tables));
+  });
   return { dir: dest, markdown: join(dest, REPORT_FILES.markdown), html: join(dest, REPORT_FILES.html) };
 }

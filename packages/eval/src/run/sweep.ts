@@ -4,7 +4,7 @@
 // dimension (config.latent.dim), beta (params.beta) and the best epoch's
 // metrics, where `valLoss` is the validation loss as a mean per image.
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ArtifactError } from '../errors.ts';
 import { perImageToSummed } from '../metrics/loss-units.ts';
 import { paperTable2 } from '../paper.ts';
@@ -59,24 +59,62 @@ export function sweepEntryFrom(manifest: TrainManifest, dir: string, paperValida
 }
 
 /**
+ * The run folders under `dirs` (a run folder itself, or a folder of run
+ * folders), and the folders that look like runs that did not finish (no
+ * manifest: the train stage writes it last).
+ */
+export async function listSweepRuns(dirs: readonly string[]): Promise<{ runs: string[]; unfinished: string[] }> {
+  const runs: string[] = [];
+  const unfinished: string[] = [];
+  for (const dir of dirs) {
+    if (!(await isDir(dir))) throw new ArtifactError(`--sweep ${dir} is not a folder; pass the sweep's output folder (or one run's)`);
+    if (await hasManifest(dir)) {
+      runs.push(dir);
+      continue;
+    }
+    const children = (await readdir(dir)).sort();
+    const childRuns: string[] = [];
+    for (const name of children) if (await hasManifest(join(dir, name))) childRuns.push(join(dir, name));
+    if (childRuns.length === 0 && !children.some((n) => n.endsWith('.checkpoint'))) unfinished.push(dir);
+    else {
+      runs.push(...childRuns);
+      for (const name of children) {
+        const run = join(dir, name);
+        if (!name.endsWith('.checkpoint') && !name.startsWith('.') && !childRuns.includes(run) && (await isDir(run))) unfinished.push(run);
+      }
+    }
+  }
+  return { runs, unfinished };
+}
+
+/**
  * Reads every run under `dirs` (a run folder itself, or a folder of run
  * folders). Returns null when no run is found; throws on a run that cannot
  * be read, so that a broken sweep is not silently reported as a partial one.
+ * Each entry names its run folder (`run`); `dirs` maps that name to the path.
  */
 export async function readSweep(dirs: readonly string[], paperValidationSize: number): Promise<SweepResult | null> {
-  const runs: string[] = [];
-  for (const dir of dirs) {
-    if (!(await isDir(dir))) throw new ArtifactError(`--sweep ${dir} is not a folder; pass the sweep's output folder (or one run's)`);
-    if (await hasManifest(dir)) runs.push(dir);
-    else for (const name of (await readdir(dir)).sort()) if (await hasManifest(join(dir, name))) runs.push(join(dir, name));
-  }
+  return (await readSweepRuns(dirs, paperValidationSize)).sweep;
+}
+
+export async function readSweepRuns(
+  dirs: readonly string[],
+  paperValidationSize: number,
+): Promise<{ sweep: SweepResult | null; dirs: Map<string, string>; unfinished: string[] }> {
+  const { runs, unfinished } = await listSweepRuns(dirs);
   const entries: SweepEntry[] = [];
+  const byRun = new Map<string, string>();
   for (const run of runs) {
     const e = sweepEntryFrom(await readTrainManifest(run), run, paperValidationSize);
     if (typeof e === 'string') throw new ArtifactError(`cannot use sweep run ${e}`);
-    entries.push(e);
+    const name = basename(run);
+    if (byRun.has(name)) throw new ArtifactError(`two sweep runs share the folder name ${name} (${byRun.get(name)} and ${run}); give them distinct names`);
+    byRun.set(name, run);
+    entries.push({ ...e, run: name });
   }
-  if (entries.length === 0) return null;
+  if (entries.length === 0) return { sweep: null, dirs: byRun, unfinished };
   entries.sort((a, b) => a.model.localeCompare(b.model) || a.beta - b.beta || a.latentDim - b.latentDim);
-  return { paperValidationSize, entries, source: dirs.join(', ') };
+  const twin = entries.find((e, i) => i > 0 && e.model === entries[i - 1].model && e.beta === entries[i - 1].beta && e.latentDim === entries[i - 1].latentDim);
+  if (twin) throw new ArtifactError(`two sweep runs are the same grid point (${twin.model}, beta ${twin.beta}, d ${twin.latentDim}); pass one of them`);
+  return { sweep: { paperValidationSize, entries, source: [...byRun.keys()].length + ' runs' }, dirs: byRun, unfinished };
 }

@@ -158,3 +158,15 @@ export function syntheticParams(overrides: Partial<EvalParams> = {}): EvalParams
     ...overrides,
   };
 }
+
+/** MNIST-shaped 28x28 stand-in digits (a data-stage source): the class templates, centred. */
+export function mnistLikeDigits(count: number): { pixels: Uint8Array; labels: Uint8Array; count: number; rows: number; cols: number } {
+  const pixels = new Uint8Array(count * 28 * 28);
+  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
+  const off = (28 - SYNTH_SIZE) >> 1;
+  labels.forEach((l, i) => {
+    const t = classTemplate(l);
+    for (let y = 0; y < SYNTH_SIZE; y++) for (let x = 0; x < SYNTH_SIZE; x++) pixels[i * 784 + (y + off) * 28 + x + off] = Math.round(255 * t[y * SYNTH_SIZE + x]);
+  });
+  return { pixels, labels, count, rows: 28, cols: 28 };
+}

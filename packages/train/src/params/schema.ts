@@ -56,7 +56,7 @@ export function defaultsFor<S extends Schema>(schema: S, profile: Profile): Para
   return out as ParamsOf<S>;
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   const distance = (a: string, b: string): number => {
     const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
