@@ -72,7 +72,9 @@ describe('eval CLI', () => {
     expect(results.provenance?.backend).toBe('tensorflow');
     const check = io();
     expect(await runCheckCli([join(root, 'report')], check.io)).toBe(0);
-    expect(check.out[0]).toMatch(/10 tables and 7 figures pass/);
+    expect(check.out[0]).toMatch(/11 tables and 7 figures pass/);
+    // The data stage's training digits are the kNN reference: two cells per model.
+    expect(results.knn.map((c) => `${c.model}/${c.set}`)).toEqual(['sgvae/upright', 'sgvae/rotated', 'svae/upright', 'svae/rotated']);
     const md = await readFile(join(root, 'report', 'report.md'), 'utf8');
     expect(md).toMatch(/Table 2: validation loss/);
   });

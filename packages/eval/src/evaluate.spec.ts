@@ -76,3 +76,29 @@ describe('runEvaluation with a separate set of rotated 6s and 9s', async () => {
     expect(results.invariance[0].digits).toBe(2);
   });
 });
+
+describe('runEvaluation with a kNN reference set (kNN on mu)', async () => {
+  const data = syntheticData();
+  const params = syntheticParams({ knn: { k: 3 } });
+  const { results } = await runEvaluation({ ...data, reference: data.upright, vaes: [perfectVae(), constantVae()], judge: oracleJudge(), params });
+  const knn = (model: string, set: string) => results.knn.find((c) => c.model === model && c.set === set)!;
+
+  it('reads an invariant embedding perfectly, upright and rotated', () => {
+    expect(knn('perfect', 'upright').estimate.accuracy).toBe(1);
+    expect(knn('perfect', 'rotated').estimate.accuracy).toBe(1);
+    expect(knn('perfect', 'rotated')).toMatchObject({ k: 3, referenceCount: data.upright.count, metric: 'cosine' });
+  });
+
+  it('gives an embedding that ignores its input one label for everything: the frequency of that class', () => {
+    expect(knn('constant', 'upright').estimate.accuracy).toBeCloseTo(0.1, 12);
+    expect(knn('constant', 'rotated').estimate.accuracy).toBeLessThan(0.2);
+  });
+
+  it('is left out without a reference set, and refuses k above the reference size', async () => {
+    const without = await runEvaluation({ ...data, vaes: [perfectVae()], judge: oracleJudge(), params: syntheticParams() });
+    expect(without.results.knn).toEqual([]);
+    await expect(
+      runEvaluation({ ...data, reference: takeItems(data.upright, [0, 1]), vaes: [perfectVae()], judge: oracleJudge(), params }),
+    ).rejects.toThrow('the kNN reference set has 2 digits, fewer than knn.k = 3; lower knn.k or raise limits.reference');
+  });
+});

@@ -6,7 +6,7 @@ import { accuracyWithInterval } from './metrics/accuracy.ts';
 import { summariseCircularError, wrapDegrees } from './metrics/circular.ts';
 import { confusionMatrix, confusionRow } from './metrics/confusion-matrix.ts';
 import { accuracyCurve, cosineCurve, curveSummary, reconstructionErrorCurve } from './metrics/invariance.ts';
-import { leaveOneOutNearestNeighbour } from './metrics/nearest-neighbour.ts';
+import { kNearestNeighbourLabels, leaveOneOutNearestNeighbour } from './metrics/nearest-neighbour.ts';
 import { PoseAligner } from './metrics/pose.ts';
 import { rotateImage } from './metrics/rotation.ts';
 import type { EvalParams } from './params.ts';
@@ -19,6 +19,7 @@ import {
   type EvaluationResults,
   type InputSetId,
   type InvarianceResult,
+  type KnnCell,
   type NeighbourCell,
   type PoseResult,
   type StageTiming,
@@ -32,6 +33,8 @@ export interface EvaluationInputs {
   grid: RotationGrid;
   /** Rotated 6s and 9s; when absent, the 6s and 9s of `rotated` are used. */
   sixNine?: LabelledImages;
+  /** Upright training digits, the reference of the kNN-on-mu metric; absent leaves the metric out. */
+  reference?: LabelledImages;
   vaes: readonly VaeRunner[];
   judge: JudgeRunner;
   params: EvalParams;
@@ -120,6 +123,11 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
     ? takeItems(inputs.sixNine, subsetIndices(inputs.sixNine.count, params.limits.sixNine, params.seed + 5))
     : takeItems(rotated, sixNineFromRotated!);
   if (sixNine.size !== size) throw new EvalInputError(`the 6-or-9 set has ${sixNine.size}x${sixNine.size} images, the upright set ${size}x${size}`);
+  const reference = inputs.reference ? takeItems(inputs.reference, subsetIndices(inputs.reference.count, params.limits.reference, params.seed + 6)) : null;
+  if (reference && reference.size !== size) throw new EvalInputError(`the kNN reference set has ${reference.size}x${reference.size} images, the upright set ${size}x${size}`);
+  if (reference && reference.count < params.knn.k) {
+    throw new EvalInputError(`the kNN reference set has ${reference.count} digits, fewer than knn.k = ${params.knn.k}; lower knn.k or raise limits.reference`);
+  }
   const subsets: Record<InputSetId, Int32Array> = {
     upright: Int32Array.from({ length: upright.count }, (_, i) => i),
     rotated: Int32Array.from({ length: rotated.count }, (_, i) => i),
@@ -140,6 +148,7 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
   const table1: AccuracyCell[] = [];
   const confusion: ConfusionRows[] = [];
   const neighbours: NeighbourCell[] = [];
+  const knn: KnnCell[] = [];
   const invariance: InvarianceResult[] = [];
   const pose: PoseResult[] = [];
 
@@ -212,6 +221,26 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
         neighbours.push({ model: vae.name, set: which, accuracy: r.accuracy, majorityBaseline: r.majorityBaseline, count: r.count, metric: params.neighbourMetric });
       }
     });
+
+    if (reference) {
+      await timed(`${vae.name}: kNN on mu against ${reference.count} upright training digits`, async () => {
+        const ref = await vae.encode(reference.images, reference.count);
+        checkEncoding(vae, ref, reference.count);
+        for (const which of ['upright', 'rotated'] as const) {
+          const set = which === 'upright' ? upright : rotated;
+          const mu = (which === 'upright' ? onUpright : onRotated).encoding.mu;
+          const predicted = kNearestNeighbourLabels(ref.mu, reference.labels, mu, vae.latentDim, params.knn.k, params.neighbourMetric);
+          knn.push({
+            model: vae.name,
+            set: which,
+            k: params.knn.k,
+            referenceCount: reference.count,
+            estimate: accuracyWithInterval(predicted, set.labels, { level: params.confidenceLevel, bootstrap }),
+            metric: params.neighbourMetric,
+          });
+        }
+      });
+    }
 
     const muRef = pickRows(onGrid.encoding.mu, vae.latentDim, gridUprightIdx);
     const cosine = cosineCurve(onGrid.encoding.mu, muRef, vae.latentDim, gridLayout);
@@ -300,6 +329,7 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
     table1,
     invariance,
     sixNine: { confusion, neighbours },
+    knn,
     pose,
     seedSpread: null,
     sweep: null,

@@ -16,6 +16,8 @@ export interface EvalParams {
     grid: string;
     /** Rotated 6s and 9s for the 6-or-9 rows; null takes the 6s and 9s of `rotated`. */
     sixNine: string | null;
+    /** Upright training digits, the labelled reference of the kNN-on-mu metric; null leaves the metric out. */
+    reference: string | null;
   };
   /** Caps on how many items are used (null = all): keeps CPU runs short. */
   limits: {
@@ -27,7 +29,11 @@ export interface EvalParams {
     pose: number | null;
     /** Points per set in the latent-space figure. */
     latentPoints: number;
+    /** Reference digits of the kNN-on-mu metric (a seeded subset of `datasets.reference`). */
+    reference: number | null;
   };
+  /** k of the kNN-on-mu metric: test digits are classified by the labels of their k nearest reference digits in mu. */
+  knn: { k: number };
   batchSize: number;
   confidenceLevel: number;
   /** Resamples of the percentile bootstrap; 0 leaves the bootstrap out. */
@@ -53,8 +59,9 @@ export interface EvalParams {
 
 export const DEFAULT_EVAL_PARAMS: EvalParams = {
   seed: 0,
-  datasets: { upright: 'test', rotated: 'test-rotated', grid: 'test-rotation-grid', sixNine: 'test-69-rotated' },
-  limits: { upright: null, rotated: null, gridDigits: 100, sixNine: null, pose: 1000, latentPoints: 1000 },
+  datasets: { upright: 'test', rotated: 'test-rotated', grid: 'test-rotation-grid', sixNine: 'test-69-rotated', reference: 'train' },
+  limits: { upright: null, rotated: null, gridDigits: 100, sixNine: null, pose: 1000, latentPoints: 1000, reference: 5000 },
+  knn: { k: 5 },
   batchSize: 250,
   confidenceLevel: 0.95,
   bootstrapResamples: 1000,
@@ -98,6 +105,9 @@ export function parseEvalParams(raw: Json, source = 'params'): EvalParams {
     str(p.datasets.rotated, 'datasets.rotated');
     str(p.datasets.grid, 'datasets.grid');
     if (p.datasets.sixNine !== null) str(p.datasets.sixNine, 'datasets.sixNine');
+    if (p.datasets.reference !== null) str(p.datasets.reference, 'datasets.reference');
+    intOrNull(p.limits.reference, 'limits.reference');
+    int(p.knn.k, 'knn.k', 1, 1000);
     intOrNull(p.limits.upright, 'limits.upright');
     intOrNull(p.limits.rotated, 'limits.rotated');
     intOrNull(p.limits.gridDigits, 'limits.gridDigits');

@@ -66,6 +66,17 @@ export interface NeighbourCell {
   metric: 'cosine' | 'euclidean';
 }
 
+/** kNN on mu: test digits classified by the labels of their k nearest upright training digits in mu. */
+export interface KnnCell {
+  model: string;
+  set: 'upright' | 'rotated';
+  k: number;
+  /** Upright training digits in the reference. */
+  referenceCount: number;
+  estimate: AccuracyEstimate;
+  metric: 'cosine' | 'euclidean';
+}
+
 export interface PoseResult {
   model: string;
   meanAbsoluteError: number;
@@ -145,6 +156,8 @@ export interface EvaluationResults {
   table1: AccuracyCell[];
   invariance: InvarianceResult[];
   sixNine: { confusion: ConfusionRows[]; neighbours: NeighbourCell[] };
+  /** Empty when the evaluation had no reference set (params.datasets.reference null). */
+  knn: KnnCell[];
   pose: PoseResult[];
   /** Per model kind trained with several seeds: the spread of the headline numbers; null when each kind has one run. */
   seedSpread: SeedGroup[] | null;

@@ -8,7 +8,7 @@ import { spreadOf, type Spread } from './metrics/seed-spread.ts';
 import type { EvaluationResults, InputSetId, ModelInfo } from './results.ts';
 import type { ModelKind } from './run/types.ts';
 
-export type SeedMetricId = InputSetId | 'balanced-6-9' | 'mean-cosine' | 'min-cosine' | 'pose-mae';
+export type SeedMetricId = InputSetId | 'balanced-6-9' | 'mean-cosine' | 'min-cosine' | 'knn-rotated' | 'pose-mae';
 
 export const SEED_METRICS: readonly { id: SeedMetricId; title: string; unit: 'fraction' | 'cosine' | 'degrees' }[] = [
   { id: 'upright', title: 'MNIST (upright)', unit: 'fraction' },
@@ -18,6 +18,7 @@ export const SEED_METRICS: readonly { id: SeedMetricId; title: string; unit: 'fr
   { id: 'balanced-6-9', title: 'Balanced 6/9 (mean of the two)', unit: 'fraction' },
   { id: 'mean-cosine', title: 'Mean cosine under rotation', unit: 'cosine' },
   { id: 'min-cosine', title: 'Cosine at the worst angle', unit: 'cosine' },
+  { id: 'knn-rotated', title: 'kNN on mu, rotated digits', unit: 'fraction' },
   { id: 'pose-mae', title: 'Pose MAE', unit: 'degrees' },
 ];
 
@@ -66,7 +67,7 @@ function kindLabel(label: string, name: string): string {
  * one run. The runs of a kind are assumed to differ in their seed
  * (`runEvaluation` checks that with `checkDistinctSeeds` before any work).
  */
-export function seedGroups(results: Pick<EvaluationResults, 'models' | 'table1' | 'invariance' | 'pose' | 'confidenceLevel'>): SeedGroup[] {
+export function seedGroups(results: Pick<EvaluationResults, 'models' | 'table1' | 'invariance' | 'pose' | 'confidenceLevel'> & { knn?: EvaluationResults['knn'] }): SeedGroup[] {
   const byKind = new Map<ModelKind, ModelInfo[]>();
   for (const m of results.models) {
     if (m.kind === 'other') continue;
@@ -90,6 +91,8 @@ export function seedGroups(results: Pick<EvaluationResults, 'models' | 'table1' 
           const inv = results.invariance.find((r) => r.model === model);
           return inv === undefined ? undefined : Math.min(...inv.cosine.mean);
         }
+        case 'knn-rotated':
+          return (results.knn ?? []).find((c) => c.model === model && c.set === 'rotated')?.estimate.accuracy;
         case 'pose-mae':
           return results.pose.find((p) => p.model === model)?.meanAbsoluteError;
         default:

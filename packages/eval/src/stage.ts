@@ -53,6 +53,7 @@ export async function runEvalStage(o: EvalStageOptions): Promise<EvalStageResult
     rotated: readSet(o.dataDir, params.datasets.rotated),
     grid: readGrid(o.dataDir, params.datasets.grid),
     ...(params.datasets.sixNine === null ? {} : { sixNine: readSet(o.dataDir, params.datasets.sixNine) }),
+    ...(params.datasets.reference === null ? {} : { reference: readSet(o.dataDir, params.datasets.reference) }),
   }));
   const vaes: VaeRunner[] = [];
   const judge = await timed('load models', async () => {

@@ -53,3 +53,66 @@ export function leaveOneOutNearestNeighbour(
   for (let i = 0; i < n; i++) freq.set(labels[i], (freq.get(labels[i]) ?? 0) + 1);
   return { accuracy: correct / n, correct, count: n, majorityBaseline: Math.max(...freq.values()) / n };
 }
+
+/**
+ * k-nearest-neighbour classification of `queries` against a labelled
+ * `reference` set (e.g. mu of rotated test digits against mu of upright
+ * training digits). Each query takes the most frequent label among its k
+ * nearest references; a tie between labels goes to the label of the nearest
+ * reference among the tied ones, and a tie in distance to the lower index,
+ * so the result is deterministic. O(queries x references x dim).
+ */
+export function kNearestNeighbourLabels(
+  reference: Float32Array,
+  referenceLabels: LabelArray,
+  queries: Float32Array,
+  dim: number,
+  k: number,
+  metric: NeighbourMetric = 'cosine',
+): Uint8Array {
+  const nRef = checkRows(reference, dim, 'kNearestNeighbourLabels reference');
+  const nQ = checkRows(queries, dim, 'kNearestNeighbourLabels queries');
+  if (referenceLabels.length !== nRef) throw new EvalInputError(`kNearestNeighbourLabels: ${nRef} reference vectors against ${referenceLabels.length} labels`);
+  if (!Number.isInteger(k) || k < 1 || k > nRef) throw new EvalInputError(`kNearestNeighbourLabels: k must be an integer in [1, ${nRef}], got ${k}`);
+  const ref = metric === 'cosine' ? normaliseRows(reference, dim) : reference;
+  const q = metric === 'cosine' ? normaliseRows(queries, dim) : queries;
+  const out = new Uint8Array(nQ);
+  // The k best (score, index) pairs, kept sorted: lower score is nearer.
+  const bestScore = new Float64Array(k);
+  const bestIndex = new Int32Array(k);
+  for (let i = 0; i < nQ; i++) {
+    bestScore.fill(Infinity);
+    bestIndex.fill(-1);
+    for (let j = 0; j < nRef; j++) {
+      let score = 0;
+      if (metric === 'cosine') {
+        let dot = 0;
+        for (let c = 0; c < dim; c++) dot += q[i * dim + c] * ref[j * dim + c];
+        score = -dot;
+      } else {
+        for (let c = 0; c < dim; c++) score += (q[i * dim + c] - ref[j * dim + c]) ** 2;
+      }
+      if (score >= bestScore[k - 1]) continue;
+      let p = k - 1;
+      while (p > 0 && bestScore[p - 1] > score) {
+        bestScore[p] = bestScore[p - 1];
+        bestIndex[p] = bestIndex[p - 1];
+        p--;
+      }
+      bestScore[p] = score;
+      bestIndex[p] = j;
+    }
+    const votes = new Map<number, number>();
+    for (let p = 0; p < k; p++) votes.set(referenceLabels[bestIndex[p]], (votes.get(referenceLabels[bestIndex[p]]) ?? 0) + 1);
+    const top = Math.max(...votes.values());
+    // Neighbours are in order of distance: the first whose label has the top count wins.
+    for (let p = 0; p < k; p++) {
+      const label = referenceLabels[bestIndex[p]];
+      if (votes.get(label) === top) {
+        out[i] = label;
+        break;
+      }
+    }
+  }
+  return out;
+}

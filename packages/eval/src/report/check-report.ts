@@ -182,6 +182,11 @@ function checkNumbers(r: EvaluationResults, problems: string[]): void {
     unit(n.accuracy, `sixNine.neighbours[${i}].accuracy`);
     unit(n.majorityBaseline, `sixNine.neighbours[${i}].majorityBaseline`);
   });
+  (r.knn ?? []).forEach((c, i) => {
+    unit(c.estimate?.accuracy, `knn[${i}].estimate.accuracy`);
+    unit(c.estimate?.wilson?.lower, `knn[${i}].estimate.wilson.lower`);
+    unit(c.estimate?.wilson?.upper, `knn[${i}].estimate.wilson.upper`);
+  });
   if (!Array.isArray(r.pose) || r.pose.length === 0) problems.push('pose has no model');
   (r.pose ?? []).forEach((p, i) => {
     angle(p.meanAbsoluteError, `pose[${i}].meanAbsoluteError`);

@@ -40,8 +40,10 @@ function sections(results: EvaluationResults): Section[] {
     },
     {
       heading: 'Invariance of the embedding',
-      intro: 'The paper shows invariance only through the judge. Here the embedding itself is measured as the input turns.',
-      tables: ['invariance'],
+      intro:
+        'The paper shows invariance only through the judge. Here the embedding itself is measured as the input turns, ' +
+        'and read as a classifier (kNN on mu) with no decoder or judge in the way.',
+      tables: ['invariance', 'knn'],
       figures: ['invariance', 'rotation-grid'],
     },
     {

@@ -11,6 +11,12 @@ import { degrees, fixed, pct } from './format.ts';
 export function summaryTable(results: EvaluationResults): ColumnTable {
   const acc = (source: string, set: string) => results.table1.find((c) => c.source === source && c.set === set)?.estimate.accuracy;
   const fmt = (v: number | undefined) => (v === undefined ? '–' : pct(v));
+  // kNN on mu (rotated test digits against upright training digits), when the evaluation had a reference set.
+  const hasKnn = (results.knn ?? []).length > 0;
+  const knnOf = (name: string) => {
+    const c = (results.knn ?? []).find((x) => x.model === name && x.set === 'rotated');
+    return c ? pct(c.estimate.accuracy) : '–';
+  };
   const spreadRows = (results.seedSpread ?? []).map((g) => {
     const cell = (id: SeedMetricId) => {
       const m = g.metrics.find((x) => x.id === id);
@@ -28,6 +34,7 @@ export function summaryTable(results: EvaluationResults): ColumnTable {
       'rotated 9s': cell('rotated-9'),
       'balanced 6/9': cell('balanced-6-9'),
       'mean cosine': cell('mean-cosine'),
+      ...(hasKnn ? { 'kNN rotated': cell('knn-rotated') } : {}),
       'pose MAE': cell('pose-mae'),
     };
   });
@@ -44,6 +51,7 @@ export function summaryTable(results: EvaluationResults): ColumnTable {
       'rotated 9s': fmt(nine),
       'balanced 6/9': six === undefined || nine === undefined ? '–' : pct((six + nine) / 2),
       'mean cosine': inv ? fixed(inv.meanCosine) : '–',
+      ...(hasKnn ? { 'kNN rotated': knnOf(name) } : {}),
       'pose MAE': pose ? degrees(pose.meanAbsoluteError) : '–',
     };
   });
@@ -73,6 +81,7 @@ export function summaryMetrics(results: EvaluationResults): Record<string, numbe
   for (const c of results.table1) out[`accuracy/${c.source}/${c.set}`] = c.estimate.accuracy;
   for (const r of results.invariance) out[`mean_cosine/${r.model}`] = r.meanCosine;
   for (const p of results.pose) out[`pose_mae_deg/${p.model}`] = p.meanAbsoluteError;
+  for (const c of results.knn ?? []) out[`knn_accuracy/${c.model}/${c.set}`] = c.estimate.accuracy;
   for (const g of results.seedSpread ?? []) {
     for (const m of g.metrics) {
       out[`seeds_mean/${g.kind}/${m.id}`] = m.spread.mean;

@@ -27,8 +27,13 @@ export const REQUIRED_TABLE_IDS = [
   'timings',
 ] as const;
 
-export function requiredTableIds(results: Pick<EvaluationResults, 'sweep' | 'seedSpread'>): string[] {
-  return [...(results.seedSpread ? ['table-1-seeds'] : []), ...REQUIRED_TABLE_IDS, ...(results.sweep ? ['table-2'] : [])];
+export function requiredTableIds(results: Pick<EvaluationResults, 'sweep' | 'seedSpread'> & { knn?: EvaluationResults['knn'] }): string[] {
+  return [
+    ...(results.seedSpread ? ['table-1-seeds'] : []),
+    ...REQUIRED_TABLE_IDS,
+    ...((results.knn ?? []).length > 0 ? ['knn'] : []),
+    ...(results.sweep ? ['table-2'] : []),
+  ];
 }
 
 /** `76.2% ± 1.9` for fractions, `0.991 ± 0.002` for cosines, `27.1° ± 3.0` for angles. */
@@ -188,6 +193,28 @@ export function buildTables(results: EvaluationResults): ReportTable[] {
       })),
     ),
   });
+
+  if ((results.knn ?? []).length > 0) {
+    const first = results.knn[0];
+    tables.push({
+      id: 'knn',
+      title: 'kNN on mu: the embedding as a classifier',
+      caption:
+        `Each test digit is labelled by the most frequent digit among its ${first.k} nearest upright training digits in mu ` +
+        `(${first.metric}; ${first.referenceCount} training digits, a seeded subset). No decoder and no judge take part: this reads ` +
+        `the embedding itself. For rotated inputs it asks whether a turned digit lands among upright digits of its class. ` +
+        `Brackets: ${level} Wilson intervals.`,
+      table: aq.from(
+        results.models.map((m) => {
+          const cell = (set: 'upright' | 'rotated') => {
+            const c = results.knn.find((x) => x.model === m.name && x.set === set);
+            return c ? `${pct(c.estimate.accuracy)} ${interval(c.estimate.wilson)}` : '–';
+          };
+          return { model: m.label, 'upright test digits': cell('upright'), 'rotated test digits': cell('rotated') };
+        }),
+      ),
+    });
+  }
 
   tables.push({
     id: 'pose',
