@@ -62,6 +62,8 @@ interface ViewerHook {
   ready: boolean;
   backend: string | null;
   manifest: ViewerManifest | null;
+  /** Milliseconds from the script's start to each step of loading. */
+  timings: Record<string, number>;
   /** What the page shows now, at full precision (for tests and the curious). */
   snapshot: () => unknown;
 }
@@ -72,7 +74,11 @@ declare global {
   }
 }
 
-const hook: ViewerHook = { ready: false, backend: null, manifest: null, snapshot: () => null };
+const hook: ViewerHook = { ready: false, backend: null, manifest: null, timings: {}, snapshot: () => null };
+const t0 = performance.now();
+const mark = (what: string) => {
+  hook.timings[what] = Math.round(performance.now() - t0);
+};
 window.sgvaeViewer = hook;
 
 const state: State = { source: 'test', digit: 0, angle: 0 };
@@ -200,6 +206,7 @@ async function compute(): Promise<void> {
   drawPlot();
   shownKey = `${key}@${angle}`;
   document.body.dataset.state = shownKey;
+  if (hook.timings.firstResult === undefined) mark('firstResult');
 }
 
 let pending = false;
@@ -269,6 +276,9 @@ function slotError(slot: Slot, text: string): void {
   slot.errorEl.hidden = false;
   setNumber(slot.cosineEl, null, '–');
   setNumber(slot.poseEl, null, '–');
+  setNumber(slot.kappaEl, null, '–');
+  slot.latent.hidden = true;
+  slot.whyEl.hidden = true;
 }
 
 function drawPlot(): void {
@@ -523,6 +533,8 @@ hook.snapshot = () => ({
   digit: state.digit,
   angle: state.angle,
   input: turnedInput === null ? null : Array.from(turnedInput),
+  uprightInput: manifest === null ? null : Array.from(currentSource().image),
+  curves: Object.fromEntries(slots.map((s) => [s.meta.name, s.curve.size])),
   models: Object.fromEntries(
     slots.map((s) => [
       s.meta.name,
@@ -550,6 +562,7 @@ async function start(): Promise<void> {
     document.body.dataset.backend = backend.name;
     hook.backend = backend.name;
     if (backend.skipped.length > 0) byId('backend').title = `not used: ${backend.skipped.join('; ')}`;
+    mark('backend');
   } catch (error) {
     byId('backend').textContent = 'none';
     showMessage('error', `TensorFlow.js could not start in this browser: ${errorText(error)}. Try another browser.`, 'backend');
@@ -567,6 +580,7 @@ async function start(): Promise<void> {
     return;
   }
   hook.manifest = manifest;
+  mark('manifest');
   byId('pipeline').textContent = manifest.pipeline;
   byId('code-version').textContent = manifest.codeVersion;
   aligner = new PoseAligner(manifest.image.size, manifest.pose);
@@ -607,6 +621,7 @@ async function start(): Promise<void> {
       }
     }
   }
+  mark('models');
   const warning = checksumWarning();
   if (warning !== null) showMessage('info', `Note: ${warning}.`, 'checksums');
   if (manifest.formatVersion !== VIEWER_FORMAT_VERSION) return;

@@ -101,7 +101,11 @@ export interface ShownModel {
 export interface Shown {
   key: string;
   angle: number;
+  /** The turned input (0..255) and the upright digit it was turned from. */
   input: number[] | null;
+  uprightInput: number[] | null;
+  /** Points in each model's cosine curve. */
+  curves: Record<string, number>;
   models: Record<string, ShownModel>;
 }
 
