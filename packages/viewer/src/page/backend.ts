@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
-// Chooses the TensorFlow.js backend: WebGL, then WebAssembly, then plain
-// JavaScript. `?backend=wasm` (or webgl, cpu) in the address asks for one.
+// Chooses the TensorFlow.js backend: WebGL on a GPU, then WebAssembly, then
+// plain JavaScript. `?backend=wasm` (or webgl, cpu) in the address asks for one.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
@@ -28,12 +28,36 @@ function describe(name: BrowserBackend): string {
   return 'cpu (plain JavaScript, slow)';
 }
 
+/**
+ * The WebGL renderer's name when it rasterises in software (SwiftShader,
+ * llvmpipe: a browser without a usable GPU), else null. There WebGL compiles
+ * every shader on the CPU, and WebAssembly runs the models sooner.
+ */
+export function softwareWebGl(): string | null {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    if (gl === null) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info === null ? gl.RENDERER : info.UNMASKED_RENDERER_WEBGL));
+    return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? renderer : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function chooseBackend(requested: string | null): Promise<BackendChoice> {
   // The .wasm files sit next to the page, in wasm/.
   setWasmPaths(new URL('wasm/', document.baseURI).href);
   const order: BrowserBackend[] = requested !== null && (BACKEND_ORDER as readonly string[]).includes(requested) ? [requested as BrowserBackend] : [...BACKEND_ORDER];
   const skipped: string[] = [];
   for (const name of order) {
+    if (name === 'webgl' && requested !== 'webgl') {
+      const software = softwareWebGl();
+      if (software !== null) {
+        skipped.push(`webgl: the renderer is software (${software}), slower than WebAssembly here; ?backend=webgl uses it anyway`);
+        continue;
+      }
+    }
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();

@@ -120,7 +120,16 @@ function currentSource(): { key: string; image: Uint8Array } {
 
 function setBusy(busy: boolean): void {
   document.body.dataset.busy = busy ? 'true' : 'false';
+  if (!busy) status(hook.ready ? '' : status.last);
 }
+
+/** The activity line under the header ("loading the models…"); empty when idle. */
+function status(text: string): void {
+  status.last = text;
+  const node = document.getElementById('status');
+  if (node !== null) node.textContent = text;
+}
+status.last = '';
 
 // ---------------------------------------------------------------------------
 // Inference
@@ -161,6 +170,7 @@ async function compute(): Promise<void> {
   const S = size();
   const { key, image } = currentSource();
   const angle = state.angle;
+  if (hook.timings.firstResult === undefined) status(`First run: preparing the models on ${hook.backend ?? 'the backend'} (this can take a while once)…`);
   if (key !== sourceKey) {
     sourceKey = key;
     const upright = toFloat(image);
@@ -561,13 +571,17 @@ async function start(): Promise<void> {
     byId('backend').textContent = backend.description;
     document.body.dataset.backend = backend.name;
     hook.backend = backend.name;
-    if (backend.skipped.length > 0) byId('backend').title = `not used: ${backend.skipped.join('; ')}`;
+    if (backend.skipped.length > 0) {
+      byId('backend').title = `not used: ${backend.skipped.join('; ')}`;
+      byId('backend-note').textContent = `(not used: ${backend.skipped.join('; ')})`;
+    }
     mark('backend');
   } catch (error) {
     byId('backend').textContent = 'none';
     showMessage('error', `TensorFlow.js could not start in this browser: ${errorText(error)}. Try another browser.`, 'backend');
     return;
   }
+  status('Loading the models…');
   try {
     manifest = await loadViewerManifest();
   } catch (error) {
@@ -633,5 +647,6 @@ async function start(): Promise<void> {
 start()
   .catch((error) => showMessage('error', `The viewer could not start: ${errorText(error)}. Rebuild it: ${rebuild()}.`, 'start'))
   .finally(() => {
+    if (!hook.ready) status('');
     if (!running) setBusy(false);
   });

@@ -218,11 +218,13 @@ export function drawCosinePlot(canvas: HTMLCanvasElement, series: readonly Curve
   ctx.lineTo(X(angle), h - bottom);
   ctx.stroke();
   ctx.setLineDash([]);
-  for (const s of series) {
+  // Earlier series are drawn wider, so that curves lying on one another (two invariant encoders at 1) both show.
+  series.forEach((s, k) => {
     const pts = [...s.points.entries()].sort((a, b) => a[0] - b[0]);
+    const width = 1.5 + 2 * (series.length - 1 - k);
     ctx.strokeStyle = s.colour;
     ctx.fillStyle = s.colour;
-    ctx.lineWidth = 1.5;
+    ctx.lineWidth = width;
     ctx.beginPath();
     pts.forEach(([a, v], i) => {
       if (i === 0) ctx.moveTo(X(a), Y(v));
@@ -231,8 +233,8 @@ export function drawCosinePlot(canvas: HTMLCanvasElement, series: readonly Curve
     ctx.stroke();
     for (const [a, v] of pts) {
       ctx.beginPath();
-      ctx.arc(X(a), Y(v), 2.2, 0, 2 * Math.PI);
+      ctx.arc(X(a), Y(v), 1.2 + width / 2, 0, 2 * Math.PI);
       ctx.fill();
     }
-  }
+  });
 }

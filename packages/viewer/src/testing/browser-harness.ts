@@ -53,7 +53,7 @@ export async function openViewer(browser: Browser, dir: string, options: { backe
   const url = options.backend ? `${served.url}?backend=${options.backend}` : served.url;
   await page.goto(url);
   await page.waitForFunction(() => document.body.dataset.busy === 'false' && (document.body.dataset.state !== undefined || document.querySelector('#messages .message.error') !== null), null, {
-    timeout: options.timeoutMs ?? 120_000,
+    timeout: options.timeoutMs ?? 240_000,
   });
   return {
     page,
