@@ -21,6 +21,11 @@ const workspace = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'
 const viewerDir = process.env.SGVAE_VIEWER_DIR ?? join(workspace, 'artifacts', 'smoke', 'viewer');
 const pipelineName = process.env.SGVAE_VIEWER_DIR ? 'custom' : 'smoke';
 const shotsDir = process.env.SGVAE_SCREENSHOT_DIR ?? join(workspace, 'artifacts', 'browser-test', pipelineName);
+/**
+ * mu (unit vectors), reconstructions (probabilities) and cosines agree to 1e-4
+ * absolute; kappa, a concentration in the hundreds for trained models, to
+ * 1e-4 relative (float32 carries about 7 digits).
+ */
 const TOL = 1e-4;
 /** The pose search is exact arithmetic on the reconstruction; its outputs may move a little more than it. */
 const POSE_TOL_DEG = 0.5;
@@ -55,6 +60,33 @@ afterAll(async () => {
   if (Object.keys(report).length > 0) writeFileSync(join(shotsDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
 });
 
+/** The largest differences seen, per quantity. */
+class Diffs {
+  mu = 0;
+  recon = 0;
+  cosine = 0;
+  kappaRel = 0;
+  add(o: Diffs): this {
+    this.mu = Math.max(this.mu, o.mu);
+    this.recon = Math.max(this.recon, o.recon);
+    this.cosine = Math.max(this.cosine, o.cosine);
+    this.kappaRel = Math.max(this.kappaRel, o.kappaRel);
+    return this;
+  }
+  kappa(a: number, b: number): void {
+    this.kappaRel = Math.max(this.kappaRel, Math.abs(a - b) / Math.max(1, Math.abs(b)));
+  }
+  expectWithin(): void {
+    expect(this.mu).toBeLessThan(TOL);
+    expect(this.recon).toBeLessThan(TOL);
+    expect(this.cosine).toBeLessThan(TOL);
+    expect(this.kappaRel).toBeLessThan(TOL);
+  }
+  toJSON(): Record<string, number> {
+    return { muMaxAbs: this.mu, reconstructionMaxAbs: this.recon, cosineMaxAbs: this.cosine, kappaMaxRel: this.kappaRel };
+  }
+}
+
 function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let m = 0;
@@ -62,12 +94,12 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** Checks what the page shows against a tfjs-node run on the page's own turned input; returns the largest difference. */
-async function checkAgainstNode(shown: Shown, upright: Uint8Array): Promise<number> {
+/** Checks what the page shows against a tfjs-node run on the page's own turned input; returns the largest differences. */
+async function checkAgainstNode(shown: Shown, upright: Uint8Array): Promise<Diffs> {
   const size = manifest.image.size;
   const input = Float32Array.from(shown.input!, (v) => v / 255);
   const up = Float32Array.from(upright, (v) => v / 255);
-  let worst = 0;
+  const worst = new Diffs();
   for (const m of manifest.models) {
     const s = shown.models[m.name]!;
     expect(s.error).toBeNull();
@@ -75,8 +107,10 @@ async function checkAgainstNode(shown: Shown, upright: Uint8Array): Promise<numb
     const e = await runner.encode(input, 1);
     const u = await runner.encode(up, 1);
     const recon = await runner.decode(e.mu, 1);
-    worst = Math.max(worst, maxAbs(s.mu!, e.mu), maxAbs([s.kappa!], e.kappa), maxAbs(s.recon!, recon), maxAbs(s.upright!, u.mu));
-    expect(Math.abs(s.cosine! - cosine(e.mu, u.mu))).toBeLessThan(TOL);
+    worst.mu = Math.max(worst.mu, maxAbs(s.mu!, e.mu), maxAbs(s.upright!, u.mu));
+    worst.recon = Math.max(worst.recon, maxAbs(s.recon!, recon));
+    worst.cosine = Math.max(worst.cosine, Math.abs(s.cosine! - cosine(e.mu, u.mu)));
+    worst.kappa(s.kappa!, e.kappa[0]!);
     expect(s.recon).toHaveLength(size * size);
   }
   return worst;
@@ -114,7 +148,7 @@ describe('the smoke viewer in headless Chromium', () => {
   it('shows the numbers tfjs-node computed, to 1e-4, for every reference digit and angle', async () => {
     const size = manifest.image.size;
     const px = size * size;
-    let worst = 0;
+    const worst = new Diffs();
     let worstPose = 0;
     for (const [ci, c] of manifest.reference.cases.entries()) {
       const shown = await show(v.page, c.digit, c.angle);
@@ -124,8 +158,10 @@ describe('the smoke viewer in headless Chromium', () => {
       for (const [mi, m] of manifest.models.entries()) {
         const s = shown.models[m.name]!;
         const ref = c.models[m.name]!;
-        worst = Math.max(worst, maxAbs(s.mu!, ref.mu), Math.abs(s.kappa! - ref.kappa), Math.abs(s.cosine! - ref.cosine));
-        worst = Math.max(worst, maxAbs(s.recon!, reference.subarray((ci * manifest.models.length + mi) * px, (ci * manifest.models.length + mi + 1) * px)));
+        worst.mu = Math.max(worst.mu, maxAbs(s.mu!, ref.mu));
+        worst.cosine = Math.max(worst.cosine, Math.abs(s.cosine! - ref.cosine));
+        worst.kappa(s.kappa!, ref.kappa);
+        worst.recon = Math.max(worst.recon, maxAbs(s.recon!, reference.subarray((ci * manifest.models.length + mi) * px, (ci * manifest.models.length + mi + 1) * px)));
         // What a person reads: the same cosine, rounded.
         expect(s.cosineValue).toBe(s.cosine);
         expect(s.cosineText).toBe(s.cosine!.toFixed(4));
@@ -139,10 +175,10 @@ describe('the smoke viewer in headless Chromium', () => {
           expect(s.poseText).toBe(`${s.poseValue!.toFixed(1)}°`);
         }
       }
-      worst = Math.max(worst, await checkAgainstNode(shown, upright));
+      worst.add(await checkAgainstNode(shown, upright));
     }
-    report.parity = { cases: manifest.reference.cases.length, models: manifest.models.map((m) => m.name), maxAbsError: worst, maxPoseDifferenceDeg: worstPose };
-    expect(worst).toBeLessThan(TOL);
+    report.parity = { cases: manifest.reference.cases.length, models: manifest.models.map((m) => m.name), ...worst.toJSON(), maxPoseDifferenceDeg: worstPose };
+    worst.expectWithin();
     expect(worstPose).toBeLessThan(POSE_TOL_DEG);
     expect(v.errors).toEqual([]);
   });
@@ -180,7 +216,7 @@ describe('the smoke viewer in headless Chromium', () => {
     }
     const shown = await readShown(page);
     for (const m of manifest.models) expect(shown.curves[m.name]).toBeGreaterThanOrEqual(6);
-    expect(await checkAgainstNode(shown, uprightOf(2))).toBeLessThan(TOL);
+    (await checkAgainstNode(shown, uprightOf(2))).expectWithin();
     expect(v.errors).toEqual([]);
   });
 
@@ -203,7 +239,7 @@ describe('the smoke viewer in headless Chromium', () => {
     // The drawing is turned like a test digit, and every number matches tfjs-node on the same pixels.
     const upright = Uint8Array.from(shown.uprightInput!);
     expect(shown.input).toEqual(Array.from(rotateImage(upright, manifest.image.size, 40, { supersample: manifest.image.supersample })));
-    expect(await checkAgainstNode(shown, upright)).toBeLessThan(TOL);
+    (await checkAgainstNode(shown, upright)).expectWithin();
     for (const m of manifest.models) expect(shown.models[m.name]!.cosineText).toMatch(/^-?\d\.\d{4}$/);
     await page.screenshot({ path: join(shotsDir, 'viewer-drawing.png'), fullPage: true });
     await page.locator('#clear-drawing').click();
@@ -215,10 +251,12 @@ describe('the smoke viewer in headless Chromium', () => {
 
   it('saves screenshots of the page on a laptop and on a phone', async () => {
     const page = v.page;
-    await page.locator('#digit').selectOption('0');
-    for (const a of [-120, -90, -45, 0, 30, 60]) {
+    // The first reference digit (a 6), turned round to 60 degrees so that the plot has a curve.
+    const digit = manifest.reference.cases[0]!.digit;
+    await page.locator('#digit').selectOption(String(digit));
+    for (let a = -180; a <= 60; a += 20) {
       await setSlider(page, a);
-      await waitForState(page, `test:0@${a}`);
+      await waitForState(page, `test:${digit}@${a}`);
     }
     const laptop = join(shotsDir, 'viewer.png');
     await page.screenshot({ path: laptop, fullPage: true });
@@ -241,15 +279,15 @@ describe('each backend asked for by name', () => {
       const v = await openViewer(browser, viewerDir, { backend });
       try {
         expect(await v.page.evaluate(() => document.body.dataset.backend)).toBe(backend);
-        let worst = 0;
+        const worst = new Diffs();
         for (const c of manifest.reference.cases.filter((_, i) => i % 4 === 1)) {
           const shown = await show(v.page, c.digit, c.angle);
-          for (const m of manifest.models) worst = Math.max(worst, maxAbs(shown.models[m.name]!.mu!, c.models[m.name]!.mu));
-          worst = Math.max(worst, await checkAgainstNode(shown, uprightOf(c.digit)));
+          for (const m of manifest.models) worst.mu = Math.max(worst.mu, maxAbs(shown.models[m.name]!.mu!, c.models[m.name]!.mu));
+          worst.add(await checkAgainstNode(shown, uprightOf(c.digit)));
         }
         const byName = (report.backends ??= {}) as Record<string, unknown>;
-        byName[backend] = { maxAbsError: worst, description: await v.page.locator('#backend').textContent(), timingsMs: await v.page.evaluate(() => (window as unknown as { sgvaeViewer: { timings: Record<string, number> } }).sgvaeViewer.timings) };
-        expect(worst).toBeLessThan(TOL);
+        byName[backend] = { ...worst.toJSON(), description: await v.page.locator('#backend').textContent(), timingsMs: await v.page.evaluate(() => (window as unknown as { sgvaeViewer: { timings: Record<string, number> } }).sgvaeViewer.timings) };
+        worst.expectWithin();
         expect(v.errors).toEqual([]);
       } finally {
         await v.close();
