@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeFolderAtomically } from '@sgvae/contracts';
 import {
   readDataset,
-  removeStaleSiblings,
   writeDataset,
-  writeFolderAtomically,
   type DatasetArrays,
   type DatasetDescription,
 } from './artifact.ts';
@@ -105,21 +104,6 @@ describe('dataset artifacts', () => {
     writeDataset(dir, { ...arrays, labels: Uint8Array.from([9, 9, 9, 9]) }, description);
     expect(Array.from(readDataset(dir).labels)).toEqual([9, 9, 9, 9]);
     expect(readdirSync(dirname(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
-  });
-
-  it('removes temporary siblings left by dead writers only', () => {
-    const dir = freshDir();
-    mkdirSync(dirname(dir), { recursive: true });
-    const name = dir.split(/[\\/]/).pop()!;
-    // pid 2^31 - 1 cannot exist on Linux (pid_max <= 2^22); our own pid is alive.
-    const dead = join(dirname(dir), `.${name}.tmp-2147483646-0a0b0c0d`);
-    const alive = join(dirname(dir), `.${name}.tmp-${process.pid}-0a0b0c0d`);
-    mkdirSync(dead);
-    mkdirSync(alive);
-    removeStaleSiblings(dir);
-    expect(existsSync(dead)).toBe(false);
-    expect(existsSync(alive)).toBe(true);
-    rmSync(alive, { recursive: true });
   });
 
   it('refuses to write arrays that disagree with each other', () => {

@@ -11,9 +11,10 @@
 // then renamed. The manifest is the last file written, so a folder without
 // one (or with checksums that do not match) is never taken for a dataset.
 
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileSynced, writeFolderAtomically } from '@sgvae/contracts';
 import { ArtifactCorruptError, ArtifactMissingError } from './errors.ts';
 import { NUM_CLASSES } from './idx.ts';
 import type { Padding } from './pad.ts';
@@ -129,124 +130,6 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function writeSynced(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, 'w');
-  try {
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  // Makes the renames/creations inside `dir` durable. Some platforms cannot
-  // open or fsync a directory; durability there rests on the file fsyncs.
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // see above
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** A fresh name next to `target` that no other writer uses (pid plus random suffix). */
-export function temporarySibling(target: string, tag: 'tmp' | 'old'): string {
-  return join(dirname(target), `.${basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
-}
-
-/**
- * First half of an atomic folder write: creates and returns an empty
- * temporary sibling of `target` to fill. Finish with `commitFolder` or
- * `abandonFolder`.
- */
-export function beginFolder(target: string): string {
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = temporarySibling(target, 'tmp');
-  mkdirSync(tmp);
-  return tmp;
-}
-
-/** Second half: fsyncs the filled temporary folder and renames it to `target`, replacing any previous folder. */
-export function commitFolder(tmp: string, target: string): void {
-  fsyncDir(tmp);
-  let old: string | null = null;
-  if (existsSync(target)) {
-    // rename() cannot replace a non-empty folder, so the old one steps aside
-    // first; between the two renames `target` is briefly absent, never mixed.
-    old = temporarySibling(target, 'old');
-    renameSync(target, old);
-  }
-  renameSync(tmp, target);
-  fsyncDir(dirname(target));
-  if (old !== null) rmSync(old, { recursive: true, force: true });
-}
-
-/**
- * Removes temporary and set-aside siblings of `target` left by writers that
- * were killed (their process no longer exists). Folders of live processes
- * are left alone.
- */
-export function removeStaleSiblings(target: string): void {
-  const parent = dirname(target);
-  if (!existsSync(parent)) return;
-  const prefix = `.${basename(target)}.`;
-  for (const entry of readdirSync(parent)) {
-    const match = /^(tmp|old)-(\d+)-[0-9a-f]{8}$/.exec(entry.startsWith(prefix) ? entry.slice(prefix.length) : '');
-    if (match === null) continue;
-    const pid = Number(match[2]);
-    if (pid === process.pid || isAlive(pid)) continue;
-    rmSync(join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export function abandonFolder(tmp: string): void {
-  rmSync(tmp, { recursive: true, force: true });
-}
-
-/**
- * Builds a folder atomically: `fill` writes into a temporary sibling, which is
- * fsynced and renamed to `target`. If `fill` throws, the temporary folder is
- * removed and `target` is untouched.
- */
-export function writeFolderAtomically(target: string, fill: (tmpDir: string) => void): void {
-  const tmp = beginFolder(target);
-  try {
-    fill(tmp);
-  } catch (error) {
-    abandonFolder(tmp);
-    throw error;
-  }
-  commitFolder(tmp, target);
-}
-
-/** Writes a file atomically: temporary sibling, fsync, rename. */
-export function writeFileAtomically(target: string, bytes: Uint8Array): void {
-  const tmp = temporarySibling(target, 'tmp');
-  try {
-    writeSynced(tmp, bytes);
-    renameSync(tmp, target);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-  fsyncDir(dirname(target));
-}
-
 /** Stable JSON for manifests: two-space indent and a final newline. */
 export function manifestJson(value: unknown): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
@@ -296,8 +179,8 @@ export function writeDataset(dir: string, arrays: DatasetArrays, description: Da
     params: description.params,
   };
   writeFolderAtomically(dir, (tmp) => {
-    for (const key of Object.keys(FILE_NAMES) as DatasetFileKey[]) writeSynced(join(tmp, FILE_NAMES[key]), payload[key].bytes);
-    writeSynced(join(tmp, MANIFEST), manifestJson(manifest));
+    for (const key of Object.keys(FILE_NAMES) as DatasetFileKey[]) writeFileSynced(join(tmp, FILE_NAMES[key]), payload[key].bytes);
+    writeFileSynced(join(tmp, MANIFEST), manifestJson(manifest));
   });
   return manifest;
 }

@@ -13,11 +13,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { drawAngles } from './angles.ts';
+import { abandonFolder, beginFolder, commitFolder, removeStaleSiblings, writeFileAtomically } from '@sgvae/contracts';
 import {
-  abandonFolder,
-  beginFolder,
-  commitFolder,
-  removeStaleSiblings,
   datasetsIndexPath,
   type DatasetsProvenance,
   PROVENANCE_FILE,
@@ -26,7 +23,6 @@ import {
   manifestJson,
   sha256,
   writeDataset,
-  writeFileAtomically,
   type DatasetsIndex,
   type DatasetsIndexEntry,
   type SourceProvenance,

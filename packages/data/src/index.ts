@@ -65,8 +65,6 @@ export {
   readDatasetsIndex,
   sha256,
   writeDataset,
-  writeFileAtomically,
-  writeFolderAtomically,
 } from './artifact.ts';
 export type {
   Dataset,

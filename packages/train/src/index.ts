@@ -56,7 +56,6 @@ export type { LoadedCheckpoint } from './checkpoint/checkpoint-store.ts';
 export { encodeModelWeights, encodeTensors, decodeTensors, restoreModelWeights } from './checkpoint/weights.ts';
 export type { EncodedWeights, NamedModel } from './checkpoint/weights.ts';
 export { saveLayersModel, loadLayersModel, MODEL_JSON, WEIGHTS_BIN } from './checkpoint/layers-io.ts';
-export { writeDirAtomically, writeFileAtomically } from './checkpoint/atomic-dir.ts';
 
 // Observers
 export { METRICS_JSONL, METRICS_CSV, writeMetricsFiles, toCsv, toJsonLines, metricColumns } from './observe/metrics-files.ts';

@@ -2,8 +2,9 @@
 // sibling folder that is renamed over the destination at the end, so a
 // crashed run never leaves a half-written report that looks complete (the
 // pipeline caches whatever the output folder holds).
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { removeStaleSiblings, writeFolderAtomicallyAsync } from '@sgvae/contracts';
 import type { RenderedFigure } from '../figures/render.ts';
 import type { EvaluationResults } from '../results.ts';
 import { renderHtml, renderMarkdown } from './document.ts';
@@ -31,12 +32,10 @@ export interface WrittenReport {
 
 export async function writeReport(outDir: string, results: EvaluationResults, figures: readonly RenderedFigure[]): Promise<WrittenReport> {
   const dest = resolve(outDir);
-  const unique = `${process.pid}-${Date.now().toString(36)}`;
-  const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${unique}`);
-  const old = join(dirname(dest), `.${basename(dest)}.old-${unique}`);
   const withFigures: EvaluationResults = { ...results, figures: figures.map((f) => f.info) };
   const tables = buildTables(withFigures);
-  try {
+  removeStaleSiblings(dest);
+  await writeFolderAtomicallyAsync(dest, async (tmp) => {
     await mkdir(join(tmp, REPORT_FILES.figures), { recursive: true });
     for (const f of figures) {
       await writeFile(join(tmp, f.info.png), f.png);
@@ -46,23 +45,6 @@ export async function writeReport(outDir: string, results: EvaluationResults, fi
     await writeFile(join(tmp, REPORT_FILES.summary), stringifyResults(summaryMetrics(withFigures)));
     await writeFile(join(tmp, REPORT_FILES.markdown), renderMarkdown(withFigures, figures, tables));
     await writeFile(join(tmp, REPORT_FILES.html), renderHtml(withFigures, figures, tables));
-    let moved = false;
-    try {
-      await rename(dest, old);
-      moved = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    try {
-      await rename(tmp, dest);
-    } catch (e) {
-      if (moved) await rename(old, dest);
-      throw e;
-    }
-    if (moved) await rm(old, { recursive: true, force: true });
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  });
   return { dir: dest, markdown: join(dest, REPORT_FILES.markdown), html: join(dest, REPORT_FILES.html) };
 }

@@ -2,9 +2,8 @@
 // best epoch's models in the TensorFlow.js layers format, a manifest saying
 // what they are and how they were made, and the metrics of every epoch.
 import { cp, stat, writeFile } from 'node:fs/promises';
-import type { NumericsProvenance } from '@sgvae/contracts';
 import { join } from 'node:path';
-import { removeStaleSiblings, writeDirAtomically } from '../checkpoint/atomic-dir.ts';
+import { type NumericsProvenance, removeStaleSiblings, writeFolderAtomicallyAsync } from '@sgvae/contracts';
 import { saveLayersModel, MODEL_JSON } from '../checkpoint/layers-io.ts';
 import { type EncodedWeights, type NamedModel, restoreModelWeights } from '../checkpoint/weights.ts';
 import { type MetricsRow, writeMetricsFiles } from '../observe/metrics-files.ts';
@@ -69,8 +68,8 @@ export async function writeStageOutput(outDir: string, output: StageOutput): Pro
     models: Object.fromEntries(output.models.map(({ name }) => [name, `${name}/${MODEL_JSON}`])),
     ...rest,
   };
-  await removeStaleSiblings(outDir);
-  await writeDirAtomically(outDir, async (tmp) => {
+  removeStaleSiblings(outDir);
+  await writeFolderAtomicallyAsync(outDir, async (tmp) => {
     for (const { name, model } of output.models) await saveLayersModel(model, join(tmp, name));
     await writeMetricsFiles(tmp, output.rows);
     if (output.tensorboardDir !== undefined && (await exists(output.tensorboardDir))) {
