@@ -1,6 +1,7 @@
 // @sgvae/contracts: what every stage shares about the artifacts it writes:
 // the code version, the code fingerprint that guards resuming, the machine
-// facts that change the numerics, and atomic file and folder writes.
+// facts that change the numerics, atomic file and folder writes, and seed
+// derivation.
 export { ContractError, ContractInputError } from './errors.ts';
 export { CODE_VERSION_ENV, type CodeVersion, formatCodeVersion, gitCodeVersion, parseCodeVersion, resolveCodeVersion } from './code-version.ts';
 export { type SourceFingerprint, sourceFingerprint } from './source-fingerprint.ts';
@@ -16,3 +17,4 @@ export {
   writeFolderAtomically,
   writeFolderAtomicallyAsync,
 } from './atomic-write.ts';
+export { deriveSeedFnv1a, deriveSeedMurmur3, mulberry32, splitmix32 } from './seeds.ts';

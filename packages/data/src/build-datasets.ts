@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { drawAngles } from './angles.ts';
-import { abandonFolder, beginFolder, commitFolder, removeStaleSiblings, writeFileAtomically } from '@sgvae/contracts';
+import { abandonFolder, beginFolder, commitFolder, deriveSeedFnv1a, removeStaleSiblings, writeFileAtomically } from '@sgvae/contracts';
 import {
   datasetsIndexPath,
   type DatasetsProvenance,
@@ -32,7 +32,7 @@ import type { LabelledImages } from './idx.ts';
 import { loadMnist, mnistPaths, type MnistSplit } from './mnist.ts';
 import { padImages, paddingFor, type Padding } from './pad.ts';
 import { gridAngles, type DataParams, type EvalSetParams, type RotationSpec } from './params.ts';
-import { createRng, deriveSeed, type Rng } from './prng.ts';
+import { createRng, type Rng } from './prng.ts';
 import { createRotationPlan, ImageRotator, type RotationPlan } from './rotate.ts';
 import { stratifiedSplit } from './stratify.ts';
 
@@ -85,7 +85,7 @@ export interface SplitIndices {
  * rounded to the nearest integer.
  */
 export function splitIndices(params: DataParams, trainLabels: Uint8Array, testCount: number, paramsFile?: string): SplitIndices {
-  const rng = createRng(deriveSeed(params.seed, SPLIT_STREAM));
+  const rng = createRng(deriveSeedFnv1a(params.seed, SPLIT_STREAM));
   const all = Uint32Array.from({ length: trainLabels.length }, (_, i) => i);
   let pool: Uint32Array;
   let test: Uint32Array;
@@ -127,7 +127,7 @@ function selectEvalSet(
   split: SplitIndices,
   paramsFile: string | undefined,
 ): PlannedSet {
-  const setSeed = deriveSeed(params.seed, `set:${name}`);
+  const setSeed = deriveSeedFnv1a(params.seed, `set:${name}`);
   const rng = createRng(setSeed);
   const sourceSplit: MnistSplit = set.source === 'test' ? 'test' : split.testSource;
   const labels = sources[sourceSplit].labels;
@@ -248,7 +248,7 @@ export async function buildDatasets(params: DataParams, outDir: string, options:
   const padding = paddingFor(sources.train.rows, sources.train.cols, params.size);
   const split = splitIndices(params, sources.train.labels, sources.test.count, options.paramsFile);
   const upright: RotationSpec = { kind: 'none' };
-  const splitSeed = deriveSeed(params.seed, SPLIT_STREAM);
+  const splitSeed = deriveSeedFnv1a(params.seed, SPLIT_STREAM);
   const uprightSet = (name: string, sourceSplit: MnistSplit, indices: Uint32Array): PlannedSet => ({
     name,
     sourceSplit,

@@ -35,7 +35,7 @@ export {
   rotateImages,
 } from './rotate.ts';
 export type { PixelArray, RotateOptions, RotationPlan } from './rotate.ts';
-export { Xoshiro128, createRng, deriveSeed, shuffleInPlace, splitmix32 } from './prng.ts';
+export { Xoshiro128, createRng, shuffleInPlace } from './prng.ts';
 export type { Rng, Xoshiro128State } from './prng.ts';
 export { allocateProportional, countPerClass, stratifiedSplit } from './stratify.ts';
 export type { StratifiedSplit } from './stratify.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from './random.ts';
+import { mulberry32 } from '@sgvae/contracts';
 import { leaveOneOutNearestNeighbour } from './nearest-neighbour.ts';
 
 function clusters(separation: number, seed: number): { x: Float32Array; labels: Uint8Array } {
-  const random = createRandom(seed);
+  const random = mulberry32(seed);
   const n = 60;
   const x = new Float32Array(n * 3);
   const labels = new Uint8Array(n);

@@ -5,7 +5,7 @@
 // behave exactly as specified (perfect, constant, or turning with the input).
 import { DEFAULT_EVAL_PARAMS, type EvalParams } from '../params.ts';
 import { rotateImage } from '../metrics/rotation.ts';
-import { createRandom } from '../metrics/random.ts';
+import { mulberry32 } from '@sgvae/contracts';
 import type { Encoding, JudgeRunner, LabelledImages, RotationGrid, VaeRunner } from '../run/types.ts';
 
 export const SYNTH_SIZE = 17;
@@ -51,7 +51,7 @@ export interface SyntheticData {
 }
 
 export function syntheticData(perClass = 6, gridDigits = 3, seed = 1): SyntheticData {
-  const random = createRandom(seed);
+  const random = mulberry32(seed);
   const labels = Array.from({ length: 10 * perClass }, (_, i) => i % 10);
   const angles = labels.map(() => Math.round(random() * 3600) / 10 - 180);
   const gridAngles = Array.from({ length: 36 }, (_, a) => a * 10);
