@@ -10,7 +10,7 @@ import { BuildAbortedError, ParamsError } from './errors.ts';
 import { loadMnist } from './mnist.ts';
 import { padImages, paddingFor } from './pad.ts';
 import { parseDataParams } from './params.ts';
-import { rotateImage } from './rotate.ts';
+import { rotateImage } from '@sgvae/contracts';
 import { countPerClass } from './stratify.ts';
 import { useTempDir } from './testing/temp-dir.ts';
 

@@ -13,7 +13,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { drawAngles } from './angles.ts';
-import { abandonFolder, beginFolder, commitFolder, deriveSeedFnv1a, removeStaleSiblings, writeFileAtomically } from '@sgvae/contracts';
+import {
+  abandonFolder,
+  beginFolder,
+  commitFolder,
+  createRotationPlan,
+  deriveSeedFnv1a,
+  ImageRotator,
+  removeStaleSiblings,
+  type RotationPlan,
+  writeFileAtomically,
+} from '@sgvae/contracts';
 import {
   datasetsIndexPath,
   type DatasetsProvenance,
@@ -33,7 +43,6 @@ import { loadMnist, mnistPaths, type MnistSplit } from './mnist.ts';
 import { padImages, paddingFor, type Padding } from './pad.ts';
 import { gridAngles, type DataParams, type EvalSetParams, type RotationSpec } from './params.ts';
 import { createRng, type Rng } from './prng.ts';
-import { createRotationPlan, ImageRotator, type RotationPlan } from './rotate.ts';
 import { stratifiedSplit } from './stratify.ts';
 
 /** Name of the random stream that draws the subset and the upright splits. */

@@ -1,5 +1,6 @@
-// Public entry of @sgvae/data: MNIST IDX reading, padding, rotation, seeded
-// randomness, stratified splits, dataset artifacts and augmentation.
+// Public entry of @sgvae/data: MNIST IDX reading, padding, seeded randomness,
+// stratified splits, dataset artifacts and augmentation. Image rotation and
+// seed derivation are @sgvae/contracts'.
 
 export {
   DataError,
@@ -26,15 +27,6 @@ export { MNIST_SIDE, loadMnist, mnistPaths } from './mnist.ts';
 export type { MnistSplit, IdxPairPaths } from './mnist.ts';
 export { padImages, paddingFor } from './pad.ts';
 export type { Padding } from './pad.ts';
-export {
-  MAX_SUPERSAMPLE,
-  ImageRotator,
-  checkSupersample,
-  createRotationPlan,
-  rotateImage,
-  rotateImages,
-} from './rotate.ts';
-export type { PixelArray, RotateOptions, RotationPlan } from './rotate.ts';
 export { Xoshiro128, createRng, shuffleInPlace } from './prng.ts';
 export type { Rng, Xoshiro128State } from './prng.ts';
 export { allocateProportional, countPerClass, stratifiedSplit } from './stratify.ts';

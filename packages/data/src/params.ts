@@ -6,9 +6,9 @@
 
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { MAX_SUPERSAMPLE } from '@sgvae/contracts';
 import { parse as parseYaml } from 'yaml';
 import { ParamsError } from './errors.ts';
-import { MAX_SUPERSAMPLE } from './rotate.ts';
 
 /** How the images of a set are turned (degrees, counter-clockwise as displayed). */
 export type RotationSpec =

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDecoder, buildEncoder, vaePreset } from '@sgvae/models';
-import { rotateImage } from '@sgvae/data';
+import { rotateImage } from '@sgvae/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cosineCurve } from '../metrics/invariance.ts';
 import { saveLayersModelTo } from '../testing/tiny-models.ts';
