@@ -2,7 +2,7 @@
 // the code version, the code fingerprint that guards resuming, the machine
 // facts that change the numerics, atomic file and folder writes, seed
 // derivation and image rotation.
-export { ContractError, ContractInputError } from './errors.ts';
+export { ArtifactCorruptError, ArtifactError, ArtifactMissingError, ContractError, ContractInputError } from './errors.ts';
 export { CODE_VERSION_ENV, type CodeVersion, formatCodeVersion, gitCodeVersion, parseCodeVersion, resolveCodeVersion } from './code-version.ts';
 export { type SourceFingerprint, sourceFingerprint } from './source-fingerprint.ts';
 export { type CpuInfo, describeNumerics, NUMERICS_ENV, type NumericsProvenance, numericsProvenance } from './numerics-provenance.ts';
@@ -33,3 +33,37 @@ export {
   rotateImage,
   rotateImages,
 } from './rotation.ts';
+export {
+  ANGLE_CONVENTION,
+  checkDatasetManifest,
+  DATASET_FILE_NAMES,
+  DATASET_FORMAT,
+  DATASET_FORMAT_VERSION,
+  DATASETS_FORMAT,
+  type DataParams,
+  type DatasetDescription,
+  type DatasetFileEntry,
+  type DatasetFileKey,
+  type DatasetManifest,
+  type DatasetsIndex,
+  type DatasetsIndexEntry,
+  type DatasetsProvenance,
+  datasetsIndexPath,
+  DEFAULT_REBUILD_HINT,
+  type EvalSetParams,
+  MANIFEST_FILE,
+  manifestJson,
+  type Padding,
+  PROVENANCE_FILE,
+  readDatasetManifest,
+  readDatasetsIndex,
+  type ReadManifestOptions,
+  type RotationSpec,
+  type SetSource,
+  sha256,
+  type SourceProvenance,
+  type SubsetParams,
+  writeDatasetManifest,
+  writeDatasetsIndex,
+  writeDatasetsProvenance,
+} from './dataset-manifest.ts';

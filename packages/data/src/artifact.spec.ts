@@ -1,14 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFolderAtomically } from '@sgvae/contracts';
-import {
-  readDataset,
-  writeDataset,
-  type DatasetArrays,
-  type DatasetDescription,
-} from './artifact.ts';
-import { ArtifactCorruptError, ArtifactMissingError } from './errors.ts';
+import { ArtifactCorruptError, ArtifactMissingError, type DatasetDescription, writeFolderAtomically } from '@sgvae/contracts';
+import { readDataset, writeDataset, type DatasetArrays } from './artifact.ts';
 import { paddingFor } from './pad.ts';
 import { DEFAULT_PARAMS } from './params.ts';
 import { useTempDir } from './testing/temp-dir.ts';

@@ -18,25 +18,23 @@ import {
   beginFolder,
   commitFolder,
   createRotationPlan,
-  deriveSeedFnv1a,
-  ImageRotator,
-  removeStaleSiblings,
-  type RotationPlan,
-  writeFileAtomically,
-} from '@sgvae/contracts';
-import {
-  datasetsIndexPath,
-  type DatasetsProvenance,
-  PROVENANCE_FILE,
   DATASET_FORMAT_VERSION,
   DATASETS_FORMAT,
-  manifestJson,
-  sha256,
-  writeDataset,
+  datasetsIndexPath,
   type DatasetsIndex,
   type DatasetsIndexEntry,
+  type DatasetsProvenance,
+  deriveSeedFnv1a,
+  ImageRotator,
+  manifestJson,
+  removeStaleSiblings,
+  type RotationPlan,
+  sha256,
   type SourceProvenance,
-} from './artifact.ts';
+  writeDatasetsIndex,
+  writeDatasetsProvenance,
+} from '@sgvae/contracts';
+import { writeDataset } from './artifact.ts';
 import { BuildAbortedError, DataError, ParamsError } from './errors.ts';
 import type { LabelledImages } from './idx.ts';
 import { loadMnist, mnistPaths, type MnistSplit } from './mnist.ts';
@@ -333,9 +331,9 @@ export async function buildDatasets(params: DataParams, outDir: string, options:
       sets: entries,
     };
     const built: DatasetsProvenance = { codeVersion };
-    writeFileAtomically(join(stageDir, PROVENANCE_FILE), manifestJson(built));
+    writeDatasetsProvenance(stageDir, built);
     // Last file of the build: its presence means every set above is complete.
-    writeFileAtomically(datasetsIndexPath(stageDir), manifestJson(index));
+    writeDatasetsIndex(stageDir, index);
     commitFolder(stageDir, outDir);
     return index;
   } catch (error) {

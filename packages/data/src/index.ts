@@ -6,9 +6,6 @@ export {
   DataError,
   IdxFormatError,
   ParamsError,
-  ArtifactError,
-  ArtifactMissingError,
-  ArtifactCorruptError,
   BuildAbortedError,
   CliUsageError,
 } from './errors.ts';
@@ -44,33 +41,8 @@ export type { DataParams, EvalSetParams, RotationSpec, SetSource, SubsetParams }
 export { drawAngle, drawAngles } from './angles.ts';
 export { RandomRotation, composeAugmentations } from './augmentation.ts';
 export type { Augmentation, RandomRotationOptions } from './augmentation.ts';
-export {
-  ANGLE_CONVENTION,
-  DATASETS_FORMAT,
-  DATASET_FORMAT,
-  DATASET_FORMAT_VERSION,
-  DEFAULT_REBUILD_HINT,
-  datasetsIndexPath,
-  PROVENANCE_FILE,
-  readDataset,
-  readDatasetFrom,
-  readDatasetsIndex,
-  sha256,
-  writeDataset,
-} from './artifact.ts';
-export type {
-  Dataset,
-  DatasetArrays,
-  DatasetDescription,
-  DatasetFileEntry,
-  DatasetFileKey,
-  DatasetManifest,
-  DatasetsIndex,
-  DatasetsIndexEntry,
-  DatasetsProvenance,
-  ReadDatasetOptions,
-  SourceProvenance,
-} from './artifact.ts';
+export { readDataset, readDatasetFrom, writeDataset } from './artifact.ts';
+export type { Dataset, DatasetArrays, ReadDatasetOptions } from './artifact.ts';
 export { buildDatasets, splitIndices } from './build-datasets.ts';
 export type { BuildOptions, BuildProgress, MnistSources, SplitIndices } from './build-datasets.ts';
 export { USAGE, runCli } from './cli.ts';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { ContractError, describeNumerics, numericsProvenance, resolveCodeVersion } from '@sgvae/contracts';
+import { ContractError, ContractInputError, describeNumerics, numericsProvenance, resolveCodeVersion } from '@sgvae/contracts';
 import { DataError, isMainModule } from '@sgvae/data';
 import { BackendError, resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { EvalError, EvalParamsError } from './errors.ts';
@@ -125,12 +125,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(formatSummaryForTerminal(results, report.markdown));
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || error instanceof EvalParamsError || error instanceof ContractError) {
+    if (error instanceof CliUsageError || error instanceof EvalParamsError || error instanceof ContractInputError) {
       io.err(`error: ${error.message}`);
       return 2;
     }
     // Typed errors of this project say what to do; anything else is a bug and gets its stack.
-    if (error instanceof EvalError || error instanceof DataError || error instanceof BackendError) {
+    if (error instanceof EvalError || error instanceof DataError || error instanceof BackendError || error instanceof ContractError) {
       io.err(`error: ${error.message}`);
       return 1;
     }

@@ -2,9 +2,8 @@
 // summary line.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { NumericsProvenance } from '@sgvae/contracts';
-import { ArtifactError, readDatasetFrom, readDatasetsIndex } from '@sgvae/data';
-import { RandomRotation } from '@sgvae/data';
+import { ArtifactError, type NumericsProvenance, readDatasetsIndex } from '@sgvae/contracts';
+import { RandomRotation, readDatasetFrom } from '@sgvae/data';
 import { ImageBatches, type ImageSet } from '../batching/image-batches.ts';
 import { TrainDataError } from '../errors.ts';
 import type { AfterEpochInfo, LoopOptions, LoopResult } from '../loop/train-loop.ts';
