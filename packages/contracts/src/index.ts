@@ -5,7 +5,7 @@
 export { ArtifactCorruptError, ArtifactError, ArtifactMissingError, ContractError, ContractInputError } from './errors.ts';
 export { CODE_VERSION_ENV, type CodeVersion, formatCodeVersion, gitCodeVersion, parseCodeVersion, resolveCodeVersion } from './code-version.ts';
 export { type SourceFingerprint, sourceFingerprint } from './source-fingerprint.ts';
-export { type CpuInfo, describeNumerics, NUMERICS_ENV, type NumericsProvenance, numericsProvenance } from './numerics-provenance.ts';
+export { checkNumericsProvenance, type CpuInfo, describeNumerics, NUMERICS_ENV, type NumericsProvenance, numericsProvenance } from './numerics-provenance.ts';
 export {
   abandonFolder,
   beginFolder,
@@ -67,3 +67,27 @@ export {
   writeDatasetsIndex,
   writeDatasetsProvenance,
 } from './dataset-manifest.ts';
+export { JsonFieldError, JsonFields, type JsonObject, readJsonFile } from './json-fields.ts';
+export {
+  checkTrainManifest,
+  type JudgeConfigRecord,
+  type JudgeParamsRecord,
+  type JudgeTrainManifest,
+  type LoadedTrainManifest,
+  type MetricsRecord,
+  readTrainManifest,
+  type TrainDataRecord,
+  type TrainDataSet,
+  trainFix,
+  TRAIN_MANIFEST_FORMAT,
+  TRAIN_MODEL_ROLES,
+  type TrainManifest,
+  trainManifestJson,
+  type TrainProvenance,
+  type TrainProvenanceFacts,
+  trainProvenance,
+  type VaeConfigRecord,
+  type VaeParamsRecord,
+  type VaeTrainManifest,
+  writeTrainManifest,
+} from './train-manifest.ts';

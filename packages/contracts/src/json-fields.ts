@@ -6,6 +6,19 @@ import { ArtifactCorruptError, ArtifactMissingError } from './errors.ts';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
+/** A field of a JSON artifact that does not hold what its type says. */
+export class JsonFieldError extends ArtifactCorruptError {
+  /** Dotted path of the field (empty for the whole document). */
+  readonly field: string;
+  /** What is wrong with it, e.g. `is missing, expected a string`. */
+  readonly problem: string;
+  constructor(file: string, field: string, problem: string, fix: string) {
+    super(file, field === '' ? problem : `\`${field}\` ${problem}`, fix);
+    this.field = field;
+    this.problem = problem;
+  }
+}
+
 /** Parses a JSON file, or throws ArtifactMissingError / ArtifactCorruptError naming it. */
 export function readJsonFile(file: string, fix: string, missing: string): unknown {
   let text: string;
@@ -30,7 +43,7 @@ export class JsonFields {
   ) {}
 
   fail(field: string, problem: string): never {
-    throw new ArtifactCorruptError(this.file, field === '' ? problem : `\`${field}\` ${problem}`, this.fix);
+    throw new JsonFieldError(this.file, field, problem, this.fix);
   }
 
   private describe(value: unknown): string {

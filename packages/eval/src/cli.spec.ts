@@ -102,6 +102,6 @@ describe('eval CLI', () => {
   it('exits 1 naming the missing artifact', async () => {
     const run = io();
     expect(await runCli(['--params', paramsFile, '--data', 'datasets', '--sgvae', 'nowhere', '--judge', 'train-judge', '--out', 'o'], run.io)).toBe(1);
-    expect(run.err.at(-1)).toMatch(/nowhere has no manifest\.json/);
+    expect(run.err.at(-1)).toMatch(/nowhere[\\/]manifest\.json: is missing, so the folder holds no finished training run\. Train it first/);
   });
 });

@@ -28,8 +28,8 @@ export { indicesWhere, subsetIndices, takeGridDigits, takeItems } from './run/su
 export { readGrid, readSet, toLabelledImages, toRotationGrid } from './run/datasets.ts';
 export { TfJudgeRunner, TfVaeRunner } from './run/tf-runners.ts';
 export type { TfJudgeOptions, TfVaeOptions } from './run/tf-runners.ts';
-export { MODEL_KIND_LABELS, inferModelKind, loadJudge, loadVae, readLayersModel, readTrainManifest } from './run/load-models.ts';
-export type { LoadVaeOptions, TrainManifest } from './run/load-models.ts';
+export { MODEL_KIND_LABELS, inferModelKind, loadJudge, loadVae, readLayersModel } from './run/load-models.ts';
+export type { LoadVaeOptions } from './run/load-models.ts';
 export { readSweep, sweepEntryFrom } from './run/sweep.ts';
 export { paperModelOf, runEvaluation } from './evaluate.ts';
 export type { EvaluationInputs, EvaluationOutput, EvaluationSamples, LatentPoints, SampleStrip } from './evaluate.ts';

@@ -19,8 +19,8 @@ export { runVaeStage, resolveVaeParams, vaeNetConfigFor } from './stage/vae-stag
 export { runJudgeStage, resolveJudgeParams, judgeConfigFor } from './stage/judge-stage.ts';
 export { defaultCheckpointDir, loadSet, resumeKey } from './stage/stage-common.ts';
 export type { StageOptions, StageResult, LoadedSet } from './stage/stage-common.ts';
-export { MANIFEST, writeStageOutput } from './stage/stage-output.ts';
-export type { StageManifest, StageOutput } from './stage/stage-output.ts';
+export { writeStageOutput } from './stage/stage-output.ts';
+export type { StageManifestBody, StageOutput } from './stage/stage-output.ts';
 
 // Params
 export { VAE_SCHEMA, JUDGE_SCHEMA, NON_SEMANTIC_PARAMS } from './params/stage-params.ts';
