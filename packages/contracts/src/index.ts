@@ -5,7 +5,16 @@
 export { ArtifactCorruptError, ArtifactError, ArtifactMissingError, ContractError, ContractInputError } from './errors.ts';
 export { CODE_VERSION_ENV, type CodeVersion, formatCodeVersion, gitCodeVersion, parseCodeVersion, resolveCodeVersion } from './code-version.ts';
 export { type SourceFingerprint, sourceFingerprint } from './source-fingerprint.ts';
-export { checkNumericsProvenance, type CpuInfo, describeNumerics, NUMERICS_ENV, type NumericsProvenance, numericsProvenance } from './numerics-provenance.ts';
+export {
+  checkNumericsProvenance,
+  type CpuInfo,
+  describeNumerics,
+  type HardwareInfo,
+  hardwareInfo,
+  NUMERICS_ENV,
+  type NumericsProvenance,
+  numericsProvenance,
+} from './numerics-provenance.ts';
 export {
   abandonFolder,
   beginFolder,

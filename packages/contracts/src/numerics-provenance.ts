@@ -45,6 +45,29 @@ export interface NumericsProvenance {
   readonly node: string;
 }
 
+/** The machine a run used, for a report's provenance table. */
+export interface HardwareInfo {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly platform: string;
+  readonly arch: string;
+  readonly node: string;
+}
+
+/** This machine: the CPU model and core count as the OS reports them, memory, platform, Node. */
+export function hardwareInfo(): HardwareInfo {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: os.totalmem() / 2 ** 30,
+    platform: os.platform(),
+    arch: os.arch(),
+    node: process.versions.node,
+  };
+}
+
 /** Parses the text of /proc/cpuinfo (the first processor's fields). */
 export function parseCpuinfo(text: string): { vendor: string | null; signature: string | null; flags: string[]; model: string | null } {
   const first = text.split(/\n\s*\n/)[0] ?? '';

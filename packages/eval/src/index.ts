@@ -49,6 +49,6 @@ export { REPORT_FILES, stringifyResults, writeReport } from './report/write-repo
 export type { WrittenReport } from './report/write-report.ts';
 export { assertReport, checkReport } from './report/check-report.ts';
 export type { ReportCheck } from './report/check-report.ts';
-export { hardwareInfo, readPipelineTimings } from './provenance.ts';
+export { readPipelineTimings } from './provenance.ts';
 export { runEvalStage } from './stage.ts';
 export type { EvalStageOptions, EvalStageResult, ModelSpec } from './stage.ts';
