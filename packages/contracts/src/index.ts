@@ -20,7 +20,6 @@ export {
   beginFolder,
   commitFolder,
   removeStaleSiblings,
-  temporarySibling,
   writeFileAtomically,
   writeFileSynced,
   writeFolderAtomically,
@@ -44,7 +43,6 @@ export {
 } from './rotation.ts';
 export {
   ANGLE_CONVENTION,
-  checkDatasetManifest,
   DATASET_FILE_NAMES,
   DATASET_FORMAT,
   DATASET_FORMAT_VERSION,
@@ -76,9 +74,7 @@ export {
   writeDatasetsIndex,
   writeDatasetsProvenance,
 } from './dataset-manifest.ts';
-export { JsonFieldError, JsonFields, type JsonObject, readJsonFile } from './json-fields.ts';
 export {
-  checkTrainManifest,
   type JudgeConfigRecord,
   type JudgeParamsRecord,
   type JudgeTrainManifest,
@@ -87,9 +83,7 @@ export {
   readTrainManifest,
   type TrainDataRecord,
   type TrainDataSet,
-  trainFix,
   TRAIN_MANIFEST_FORMAT,
-  TRAIN_MODEL_ROLES,
   type TrainManifest,
   trainManifestJson,
   type TrainProvenance,

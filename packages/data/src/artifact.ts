@@ -132,13 +132,11 @@ export function writeDataset(dir: string, arrays: DatasetArrays, description: Da
 }
 
 export interface ReadDatasetOptions {
-  /** Recompute and compare sha256 of every file (default true; about 0.1 s per 100 MB). */
-  readonly verifyChecksums?: boolean;
   /** Replaces DEFAULT_REBUILD_HINT in error messages. */
   readonly rebuildHint?: string;
 }
 
-/** Reads a dataset folder written by `writeDataset`, validating its manifest and (by default) checksums. */
+/** Reads a dataset folder written by `writeDataset`, validating its manifest and the checksums of its files. */
 export function readDataset(dir: string, options: ReadDatasetOptions = {}): Dataset {
   const hint = options.rebuildHint ?? DEFAULT_REBUILD_HINT;
   const manifest = readDatasetManifest(dir, { rebuildHint: hint });
@@ -151,7 +149,7 @@ export function readDataset(dir: string, options: ReadDatasetOptions = {}): Data
     if (data.length !== entry.bytes) {
       throw new ArtifactCorruptError(dir, `${entry.path} is ${data.length} bytes, its manifest says ${entry.bytes} (truncated or overwritten)`, hint);
     }
-    if (options.verifyChecksums !== false && sha256(data) !== entry.sha256) {
+    if (sha256(data) !== entry.sha256) {
       throw new ArtifactCorruptError(dir, `${entry.path} does not match the sha256 in its manifest (the file was changed after the build)`, hint);
     }
     bytes[key] = data;

@@ -45,7 +45,7 @@ export { learningRateAt, klWarmupFactor } from './optim/lr-schedule.ts';
 export type { LrScheduleOptions } from './optim/lr-schedule.ts';
 
 // Data feeding and randomness
-export { ImageBatches, epochPermutation, identityOrder, subsetImages } from './batching/image-batches.ts';
+export { ImageBatches, epochPermutation, identityOrder } from './batching/image-batches.ts';
 export type { ImageSet, Batch, BatchAugment } from './batching/image-batches.ts';
 export { withSeededRandom, seedFor } from './random/seeded-random.ts';
 export { installFastGradients } from './speed/fast-gradients.ts';
