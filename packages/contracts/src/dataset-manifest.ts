@@ -192,11 +192,6 @@ export interface DatasetsProvenance {
   readonly codeVersion: string;
 }
 
-export interface ReadManifestOptions {
-  /** Replaces DEFAULT_REBUILD_HINT in error messages. */
-  readonly rebuildHint?: string;
-}
-
 const NUM_CLASSES = 10;
 
 export function sha256(bytes: Uint8Array): string {
@@ -305,8 +300,8 @@ function checkCounts(f: JsonFields, value: unknown, field: string, total: number
  * Checks a parsed `<set>/manifest.json` (read from `dir`) field by field and
  * returns it typed; the sizes of the files must agree with count and size.
  */
-export function checkDatasetManifest(raw: unknown, dir: string, options: ReadManifestOptions = {}): DatasetManifest {
-  const hint = options.rebuildHint ?? DEFAULT_REBUILD_HINT;
+export function checkDatasetManifest(raw: unknown, dir: string): DatasetManifest {
+  const hint = DEFAULT_REBUILD_HINT;
   const m = raw as JsonObject | null;
   if (m === null || typeof m !== 'object' || m.format !== DATASET_FORMAT) {
     throw new ArtifactCorruptError(dir, `${MANIFEST_FILE} is not a ${DATASET_FORMAT} manifest`, hint);
@@ -348,8 +343,8 @@ export function checkDatasetManifest(raw: unknown, dir: string, options: ReadMan
 }
 
 /** Reads and checks `<dir>/manifest.json` of one set. */
-export function readDatasetManifest(dir: string, options: ReadManifestOptions = {}): DatasetManifest {
-  return checkDatasetManifest(readManifestJson(dir, options.rebuildHint ?? DEFAULT_REBUILD_HINT), dir, options);
+export function readDatasetManifest(dir: string): DatasetManifest {
+  return checkDatasetManifest(readManifestJson(dir, DEFAULT_REBUILD_HINT), dir);
 }
 
 /**
@@ -357,8 +352,8 @@ export function readDatasetManifest(dir: string, options: ReadManifestOptions = 
  * and checks that every set it lists is present with the manifest it was
  * built with.
  */
-export function readDatasetsIndex(outDir: string, options: ReadManifestOptions = {}): DatasetsIndex {
-  const hint = options.rebuildHint ?? DEFAULT_REBUILD_HINT;
+export function readDatasetsIndex(outDir: string): DatasetsIndex {
+  const hint = DEFAULT_REBUILD_HINT;
   const raw = readManifestJson(outDir, hint) as JsonObject | null;
   if (raw === null || typeof raw !== 'object' || raw.format !== DATASETS_FORMAT || raw.formatVersion !== DATASET_FORMAT_VERSION || !Array.isArray(raw.sets)) {
     throw new ArtifactCorruptError(outDir, `${MANIFEST_FILE} is not a ${DATASETS_FORMAT} v${DATASET_FORMAT_VERSION} manifest`, hint);

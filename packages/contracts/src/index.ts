@@ -6,7 +6,6 @@ export { ArtifactCorruptError, ArtifactError, ArtifactMissingError, ContractErro
 export { CODE_VERSION_ENV, type CodeVersion, formatCodeVersion, gitCodeVersion, parseCodeVersion, resolveCodeVersion } from './code-version.ts';
 export { type SourceFingerprint, sourceFingerprint } from './source-fingerprint.ts';
 export {
-  checkNumericsProvenance,
   type CpuInfo,
   describeNumerics,
   type HardwareInfo,
@@ -58,13 +57,11 @@ export {
   datasetsIndexPath,
   DEFAULT_REBUILD_HINT,
   type EvalSetParams,
-  MANIFEST_FILE,
   manifestJson,
   type Padding,
   PROVENANCE_FILE,
   readDatasetManifest,
   readDatasetsIndex,
-  type ReadManifestOptions,
   type RotationSpec,
   type SetSource,
   sha256,
@@ -85,7 +82,6 @@ export {
   type TrainDataSet,
   TRAIN_MANIFEST_FORMAT,
   type TrainManifest,
-  trainManifestJson,
   type TrainProvenance,
   type TrainProvenanceFacts,
   trainProvenance,

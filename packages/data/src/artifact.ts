@@ -131,15 +131,10 @@ export function writeDataset(dir: string, arrays: DatasetArrays, description: Da
   return manifest;
 }
 
-export interface ReadDatasetOptions {
-  /** Replaces DEFAULT_REBUILD_HINT in error messages. */
-  readonly rebuildHint?: string;
-}
-
 /** Reads a dataset folder written by `writeDataset`, validating its manifest and the checksums of its files. */
-export function readDataset(dir: string, options: ReadDatasetOptions = {}): Dataset {
-  const hint = options.rebuildHint ?? DEFAULT_REBUILD_HINT;
-  const manifest = readDatasetManifest(dir, { rebuildHint: hint });
+export function readDataset(dir: string): Dataset {
+  const hint = DEFAULT_REBUILD_HINT;
+  const manifest = readDatasetManifest(dir);
   const bytes = {} as Record<DatasetFileKey, Uint8Array>;
   for (const key of Object.keys(DATASET_FILE_NAMES) as DatasetFileKey[]) {
     const entry = manifest.files[key];
@@ -169,15 +164,15 @@ export function readDataset(dir: string, options: ReadDatasetOptions = {}): Data
 }
 
 /** Reads one set by name from a datasets folder, after checking the top-level manifest lists it. */
-export function readDatasetFrom(outDir: string, name: string, options: ReadDatasetOptions = {}): Dataset {
-  const index = readDatasetsIndex(outDir, options);
+export function readDatasetFrom(outDir: string, name: string): Dataset {
+  const index = readDatasetsIndex(outDir);
   const entry = index.sets.find((s) => s.name === name);
   if (entry === undefined) {
     throw new ArtifactMissingError(
       join(outDir, name),
       `is not among the sets of ${datasetsIndexPath(outDir)} (${index.sets.map((s) => s.name).join(', ')}); add it to the data params`,
-      options.rebuildHint ?? DEFAULT_REBUILD_HINT,
+      DEFAULT_REBUILD_HINT,
     );
   }
-  return readDataset(join(outDir, entry.dir), options);
+  return readDataset(join(outDir, entry.dir));
 }

@@ -42,7 +42,7 @@ export { drawAngle, drawAngles } from './angles.ts';
 export { RandomRotation, composeAugmentations } from './augmentation.ts';
 export type { Augmentation, RandomRotationOptions } from './augmentation.ts';
 export { readDataset, readDatasetFrom, writeDataset } from './artifact.ts';
-export type { Dataset, DatasetArrays, ReadDatasetOptions } from './artifact.ts';
+export type { Dataset, DatasetArrays } from './artifact.ts';
 export { buildDatasets, splitIndices } from './build-datasets.ts';
 export type { BuildOptions, BuildProgress, MnistSources, SplitIndices } from './build-datasets.ts';
 export { USAGE, runCli } from './cli.ts';
