@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Provisions the native TensorFlow backend that training needs
 // (@tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu on request).
 //
@@ -28,12 +29,20 @@ const root = path.resolve(here, '..', '..');
 const require = createRequire(path.join(root, 'package.json'));
 
 const WHEEL = { name: 'tensorflow-cpu', version: '2.21.0' };
+/** @type {Record<string, string>} */
 const PACKAGES = {
   tensorflow: '@tensorflow/tfjs-node',
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
 };
 
+/** @typedef {{ ok: boolean, detail: string }} Outcome */
+
 class SetupError extends Error {
+  /**
+   * @param {string} message
+   * @param {string[]} tried
+   * @param {ErrorOptions} [options]
+   */
   constructor(message, tried, options) {
     super(message, options);
     this.name = 'SetupError';
@@ -41,6 +50,7 @@ class SetupError extends Error {
   }
 }
 
+/** @param {string[]} argv */
 function parseArgs(argv) {
   const args = { backend: process.env.SGVAE_BACKEND || 'tensorflow', force: false, quiet: false };
   for (let i = 0; i < argv.length; i++) {
@@ -69,6 +79,7 @@ function parseArgs(argv) {
 
 let quiet = false;
 const started = Date.now();
+/** @param {string} message */
 function step(message) {
   if (!quiet) console.log(`[setup ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 }
@@ -79,6 +90,7 @@ function cacheRoot() {
   return path.join(base, 'sgvae');
 }
 
+/** @param {string} pkg */
 function packageDir(pkg) {
   try {
     return path.dirname(require.resolve(`${pkg}/package.json`));
@@ -92,6 +104,10 @@ function packageDir(pkg) {
 }
 
 // Loads the backend in a child process: a failed dlopen must not poison this one.
+/**
+ * @param {string} pkg
+ * @returns {Outcome}
+ */
 function probe(pkg) {
   const code =
     `const tf = require(${JSON.stringify(pkg)});` +
@@ -107,6 +123,12 @@ function probe(pkg) {
   return { ok: r.status === 0, detail: (r.stderr || '').trim().split('\n').slice(-3).join(' | ') };
 }
 
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnSyncOptions} [opts]
+ * @returns {Outcome}
+ */
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8', ...opts });
   if (r.error) return { ok: false, detail: r.error.message };
@@ -114,6 +136,7 @@ function run(cmd, args, opts = {}) {
   return { ok: r.status === 0, detail: r.status === 0 ? '' : `exit ${r.status}${tail ? `: ${tail}` : ''}` };
 }
 
+/** @param {string} dir */
 function findAddon(dir) {
   const libDir = path.join(dir, 'lib');
   if (!fs.existsSync(libDir)) return null;
@@ -124,6 +147,7 @@ function findAddon(dir) {
   return null;
 }
 
+/** @param {string} dir */
 function isLibtensorflowDir(dir) {
   return (
     fs.existsSync(path.join(dir, 'include', 'tensorflow', 'c', 'c_api.h')) &&
@@ -133,12 +157,17 @@ function isLibtensorflowDir(dir) {
 
 // Points the package's deps/ at a libtensorflow folder (binding.gyp reads
 // deps/include and deps/lib; the addon's rpath is $ORIGIN/../../deps/lib).
+/**
+ * @param {string} pkgDir
+ * @param {string} libDir
+ */
 function linkDeps(pkgDir, libDir) {
   const deps = path.join(pkgDir, 'deps');
   fs.rmSync(deps, { recursive: true, force: true });
   fs.symlinkSync(libDir, deps, 'dir');
 }
 
+/** @param {string} pkgDir */
 function buildAddon(pkgDir) {
   step(`building the ${path.basename(pkgDir)} addon from source (node-gyp, about 10 s)`);
   fs.rmSync(path.join(pkgDir, 'lib'), { recursive: true, force: true });
@@ -149,11 +178,21 @@ function buildAddon(pkgDir) {
   });
 }
 
+/**
+ * @param {string} src
+ * @param {string} dst
+ */
 function copyDir(src, dst) {
   fs.rmSync(dst, { recursive: true, force: true });
   fs.cpSync(src, dst, { recursive: true });
 }
 
+/**
+ * @param {string} pkg
+ * @param {string} pkgDir
+ * @param {string} libDir
+ * @returns {Outcome}
+ */
 function viaLibtensorflowDir(pkg, pkgDir, libDir) {
   if (!isLibtensorflowDir(libDir)) {
     return { ok: false, detail: `${libDir} lacks include/tensorflow/c/c_api.h or lib/libtensorflow.so` };
@@ -164,6 +203,12 @@ function viaLibtensorflowDir(pkg, pkgDir, libDir) {
   return probe(pkg);
 }
 
+/**
+ * @param {string} pkg
+ * @param {string} pkgDir
+ * @param {string} backend
+ * @returns {Outcome}
+ */
 function viaOwnInstall(pkg, pkgDir, backend) {
   step(`trying ${pkg}'s own install script (downloads libtensorflow; needs internet)`);
   const r = run(process.execPath, ['scripts/install.js', backend === 'tensorflow-gpu' ? 'gpu' : 'cpu'], {
@@ -180,6 +225,10 @@ function viaOwnInstall(pkg, pkgDir, backend) {
   return probe(pkg);
 }
 
+/**
+ * @param {string} cache
+ * @returns {{ ok: true, dir: string } | { ok: false, detail: string }}
+ */
 function ensureWheelLibtensorflow(cache) {
   const target = path.join(cache, `libtensorflow-${WHEEL.name}-${WHEEL.version}-${process.platform}-${process.arch}`);
   if (isLibtensorflowDir(target)) {
@@ -206,6 +255,11 @@ function ensureWheelLibtensorflow(cache) {
   }
 }
 
+/**
+ * @param {string} pkg
+ * @param {string} pkgDir
+ * @returns {Outcome}
+ */
 function viaWheel(pkg, pkgDir) {
   const cache = cacheRoot();
   const lib = ensureWheelLibtensorflow(cache);
@@ -235,7 +289,8 @@ function viaWheel(pkg, pkgDir) {
 function main() {
   const args = parseArgs(process.argv.slice(2));
   quiet = args.quiet;
-  const pkg = PACKAGES[args.backend];
+  // parseArgs accepts only the backends PACKAGES names.
+  const pkg = /** @type {string} */ (PACKAGES[args.backend]);
   const pkgDir = packageDir(pkg);
   if (!args.force) {
     const p = probe(pkg);
@@ -244,7 +299,12 @@ function main() {
       return;
     }
   }
+  /** @type {string[]} */
   const tried = [];
+  /**
+   * @param {string} name
+   * @param {() => Outcome} fn
+   */
   const attempt = (name, fn) => {
     const r = fn();
     tried.push(`${name}: ${r.ok ? 'ok' : r.detail}`);
@@ -271,6 +331,7 @@ function main() {
   );
 }
 
+/** @param {string} pkg */
 function done(pkg) {
   step(`native backend ready: ${pkg} (backend "tensorflow")`);
 }
@@ -278,6 +339,6 @@ function done(pkg) {
 try {
   main();
 } catch (e) {
-  console.error(`setup: ${e.message}`);
+  console.error(`setup: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 }

@@ -5,6 +5,7 @@
 // that a number can be traced to the machine kind that produced it.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import type { JsonFields } from './json-fields.ts';
 
 /** Environment variables that change TensorFlow's kernels or their thread split. */
 export const NUMERICS_ENV = [
@@ -42,6 +43,29 @@ export interface NumericsProvenance {
   readonly platform: string;
   readonly arch: string;
   readonly node: string;
+}
+
+/** The machine a run used, for a report's provenance table. */
+export interface HardwareInfo {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly platform: string;
+  readonly arch: string;
+  readonly node: string;
+}
+
+/** This machine: the CPU model and core count as the OS reports them, memory, platform, Node. */
+export function hardwareInfo(): HardwareInfo {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: os.totalmem() / 2 ** 30,
+    platform: os.platform(),
+    arch: os.arch(),
+    node: process.versions.node,
+  };
 }
 
 /** Parses the text of /proc/cpuinfo (the first processor's fields). */
@@ -103,6 +127,22 @@ export function numericsProvenance(env: Readonly<Record<string, string | undefin
     arch: os.arch(),
     node: process.versions.node,
   };
+}
+
+/** Checks a NumericsProvenance read back from a manifest (at `field` of the file `fields` reads). */
+export function checkNumericsProvenance(fields: JsonFields, value: unknown, field: string): NumericsProvenance {
+  const p = fields.object(value, field);
+  const cpu = fields.object(p.cpu, `${field}.cpu`);
+  fields.string(cpu.model, `${field}.cpu.model`);
+  if (cpu.vendor !== null) fields.string(cpu.vendor, `${field}.cpu.vendor`);
+  if (cpu.signature !== null) fields.string(cpu.signature, `${field}.cpu.signature`);
+  fields.integer(cpu.logicalCores, `${field}.cpu.logicalCores`, 0);
+  fields.array(cpu.kernelFlags, `${field}.cpu.kernelFlags`).forEach((f, i) => fields.string(f, `${field}.cpu.kernelFlags[${i}]`));
+  fields.string(p.backend, `${field}.backend`);
+  fields.strings(p.env, `${field}.env`);
+  fields.boolean(p.onednn, `${field}.onednn`);
+  for (const k of ['platform', 'arch', 'node'] as const) fields.string(p[k], `${field}.${k}`);
+  return p as unknown as NumericsProvenance;
 }
 
 /** One line for logs and tables: `AMD EPYC (25/1/1), avx2 avx512f ..., oneDNN on, intra-op 1`. */

@@ -7,12 +7,12 @@
 // because other processes on a shared machine only ever slow a run down.
 
 import { parseArgs } from 'node:util';
+import { createRotationPlan, ImageRotator } from '@sgvae/contracts';
 import { drawAngles } from '../src/angles.ts';
 import { RandomRotation } from '../src/augmentation.ts';
 import { loadMnist } from '../src/mnist.ts';
 import { padImages, paddingFor } from '../src/pad.ts';
 import { createRng } from '../src/prng.ts';
-import { createRotationPlan, ImageRotator } from '../src/rotate.ts';
 import { stratifiedSplit } from '../src/stratify.ts';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '3' } } });

@@ -1,4 +1,5 @@
-// On-disk format of one dataset and atomic writing/reading of it.
+// The files of one dataset and their atomic writing and reading. The manifests
+// (types, checks, writers) are @sgvae/contracts' dataset-manifest.ts.
 //
 //   <dir>/images.u8          N * S * S uint8, row-major, row 0 at the top, 0 = background, 255 = ink
 //   <dir>/labels.u8          N uint8 class labels 0..9
@@ -11,26 +12,29 @@
 // then renamed. The manifest is the last file written, so a folder without
 // one (or with checksums that do not match) is never taken for a dataset.
 
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { ArtifactCorruptError, ArtifactMissingError } from './errors.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ANGLE_CONVENTION,
+  ArtifactCorruptError,
+  ArtifactMissingError,
+  DATASET_FILE_NAMES,
+  DATASET_FORMAT,
+  DATASET_FORMAT_VERSION,
+  type DatasetDescription,
+  type DatasetFileEntry,
+  type DatasetFileKey,
+  type DatasetManifest,
+  DEFAULT_REBUILD_HINT,
+  datasetsIndexPath,
+  readDatasetManifest,
+  readDatasetsIndex,
+  sha256,
+  writeDatasetManifest,
+  writeFileSynced,
+  writeFolderAtomically,
+} from '@sgvae/contracts';
 import { NUM_CLASSES } from './idx.ts';
-import type { Padding } from './pad.ts';
-import type { DataParams, RotationSpec } from './params.ts';
-
-export const DATASET_FORMAT = 'sgvae-dataset';
-export const DATASET_FORMAT_VERSION = 1;
-
-/** Appended to every "missing or broken artifact" error: which stage rebuilds it. */
-export const DEFAULT_REBUILD_HINT =
-  'The `build-datasets` stage writes it: run `npx nx run pipeline--build-datasets:run` ' +
-  '(or `<profile>--build-datasets:run` for another pipeline profile), or directly ' +
-  '`npx tsx packages/data/src/cli.ts --params <data-params.yaml> --out <dir>`.';
-
-export const ANGLE_CONVENTION =
-  'degrees; positive = counter-clockwise as displayed (row 0 at the top); about the pixel ((S-1)/2, (S-1)/2); ' +
-  'multiples of 90 are exact pixel permutations, other angles bilinear with zero outside';
 
 export interface DatasetArrays {
   /** count * size * size pixels, 0..255. */
@@ -40,58 +44,10 @@ export interface DatasetArrays {
   readonly sourceIndices: Uint32Array;
 }
 
-export type DatasetFileKey = 'images' | 'labels' | 'angles' | 'sourceIndices';
-
-export interface DatasetFileEntry {
-  readonly path: string;
-  readonly dtype: 'uint8' | 'float32' | 'uint32';
-  /** Byte order of multi-byte types; always little-endian. */
-  readonly endian: 'little';
-  readonly shape: readonly number[];
-  readonly bytes: number;
-  readonly sha256: string;
-}
-
-/** What a dataset is made of, besides its arrays (written into the manifest). */
-export interface DatasetDescription {
-  readonly name: string;
-  readonly size: number;
-  /** The MNIST file the digits come from. */
-  readonly sourceSplit: 'train' | 'test';
-  readonly rotation: RotationSpec;
-  /** Sub-samples per axis used for non-multiples of 90 degrees. */
-  readonly supersample: number;
-  /** For grid rotations: image i of the source at grid angle a is item i * anglesPerImage + a. */
-  readonly anglesPerImage: number;
-  readonly padding: Padding;
-  /** Seed of the random stream that drew this set's digits and angles (derived from params.seed and the set's name). */
-  readonly setSeed: number;
-  readonly params: DataParams;
-}
-
-export interface DatasetManifest extends DatasetDescription {
-  readonly format: typeof DATASET_FORMAT;
-  readonly formatVersion: typeof DATASET_FORMAT_VERSION;
-  readonly count: number;
-  /** Images per class 0..9. */
-  readonly countsPerClass: readonly number[];
-  readonly pixels: { readonly dtype: 'uint8'; readonly min: 0; readonly max: 255; readonly layout: string };
-  readonly angleConvention: string;
-  readonly files: Readonly<Record<DatasetFileKey, DatasetFileEntry>>;
-}
-
 export interface Dataset extends DatasetArrays {
   readonly manifest: DatasetManifest;
   readonly dir: string;
 }
-
-const FILE_NAMES: Record<DatasetFileKey, string> = {
-  images: 'images.u8',
-  labels: 'labels.u8',
-  angles: 'angles.f32',
-  sourceIndices: 'source-indices.u32',
-};
-const MANIFEST = 'manifest.json';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -125,133 +81,6 @@ function fromLittleEndian<T extends Float32Array | Uint32Array>(bytes: Uint8Arra
   return make(copy.buffer);
 }
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-function writeSynced(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, 'w');
-  try {
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  // Makes the renames/creations inside `dir` durable. Some platforms cannot
-  // open or fsync a directory; durability there rests on the file fsyncs.
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // see above
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** A fresh name next to `target` that no other writer uses (pid plus random suffix). */
-export function temporarySibling(target: string, tag: 'tmp' | 'old'): string {
-  return join(dirname(target), `.${basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
-}
-
-/**
- * First half of an atomic folder write: creates and returns an empty
- * temporary sibling of `target` to fill. Finish with `commitFolder` or
- * `abandonFolder`.
- */
-export function beginFolder(target: string): string {
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = temporarySibling(target, 'tmp');
-  mkdirSync(tmp);
-  return tmp;
-}
-
-/** Second half: fsyncs the filled temporary folder and renames it to `target`, replacing any previous folder. */
-export function commitFolder(tmp: string, target: string): void {
-  fsyncDir(tmp);
-  let old: string | null = null;
-  if (existsSync(target)) {
-    // rename() cannot replace a non-empty folder, so the old one steps aside
-    // first; between the two renames `target` is briefly absent, never mixed.
-    old = temporarySibling(target, 'old');
-    renameSync(target, old);
-  }
-  renameSync(tmp, target);
-  fsyncDir(dirname(target));
-  if (old !== null) rmSync(old, { recursive: true, force: true });
-}
-
-/**
- * Removes temporary and set-aside siblings of `target` left by writers that
- * were killed (their process no longer exists). Folders of live processes
- * are left alone.
- */
-export function removeStaleSiblings(target: string): void {
-  const parent = dirname(target);
-  if (!existsSync(parent)) return;
-  const prefix = `.${basename(target)}.`;
-  for (const entry of readdirSync(parent)) {
-    const match = /^(tmp|old)-(\d+)-[0-9a-f]{8}$/.exec(entry.startsWith(prefix) ? entry.slice(prefix.length) : '');
-    if (match === null) continue;
-    const pid = Number(match[2]);
-    if (pid === process.pid || isAlive(pid)) continue;
-    rmSync(join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export function abandonFolder(tmp: string): void {
-  rmSync(tmp, { recursive: true, force: true });
-}
-
-/**
- * Builds a folder atomically: `fill` writes into a temporary sibling, which is
- * fsynced and renamed to `target`. If `fill` throws, the temporary folder is
- * removed and `target` is untouched.
- */
-export function writeFolderAtomically(target: string, fill: (tmpDir: string) => void): void {
-  const tmp = beginFolder(target);
-  try {
-    fill(tmp);
-  } catch (error) {
-    abandonFolder(tmp);
-    throw error;
-  }
-  commitFolder(tmp, target);
-}
-
-/** Writes a file atomically: temporary sibling, fsync, rename. */
-export function writeFileAtomically(target: string, bytes: Uint8Array): void {
-  const tmp = temporarySibling(target, 'tmp');
-  try {
-    writeSynced(tmp, bytes);
-    renameSync(tmp, target);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-  fsyncDir(dirname(target));
-}
-
-/** Stable JSON for manifests: two-space indent and a final newline. */
-export function manifestJson(value: unknown): Uint8Array {
-  return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
-}
-
 /** Writes one dataset folder atomically and returns its manifest. */
 export function writeDataset(dir: string, arrays: DatasetArrays, description: DatasetDescription): DatasetManifest {
   const { images, labels, angles, sourceIndices } = arrays;
@@ -273,9 +102,9 @@ export function writeDataset(dir: string, arrays: DatasetArrays, description: Da
     sourceIndices: { bytes: littleEndianBytes(sourceIndices), dtype: 'uint32', shape: [count] },
   };
   const files = {} as Record<DatasetFileKey, DatasetFileEntry>;
-  for (const key of Object.keys(FILE_NAMES) as DatasetFileKey[]) {
+  for (const key of Object.keys(DATASET_FILE_NAMES) as DatasetFileKey[]) {
     const { bytes, dtype, shape } = payload[key];
-    files[key] = { path: FILE_NAMES[key], dtype, endian: 'little', shape, bytes: bytes.length, sha256: sha256(bytes) };
+    files[key] = { path: DATASET_FILE_NAMES[key], dtype, endian: 'little', shape, bytes: bytes.length, sha256: sha256(bytes) };
   }
   const manifest: DatasetManifest = {
     format: DATASET_FORMAT,
@@ -296,67 +125,18 @@ export function writeDataset(dir: string, arrays: DatasetArrays, description: Da
     params: description.params,
   };
   writeFolderAtomically(dir, (tmp) => {
-    for (const key of Object.keys(FILE_NAMES) as DatasetFileKey[]) writeSynced(join(tmp, FILE_NAMES[key]), payload[key].bytes);
-    writeSynced(join(tmp, MANIFEST), manifestJson(manifest));
+    for (const key of Object.keys(DATASET_FILE_NAMES) as DatasetFileKey[]) writeFileSynced(join(tmp, DATASET_FILE_NAMES[key]), payload[key].bytes);
+    writeDatasetManifest(tmp, manifest);
   });
   return manifest;
 }
 
-export interface ReadDatasetOptions {
-  /** Recompute and compare sha256 of every file (default true; about 0.1 s per 100 MB). */
-  readonly verifyChecksums?: boolean;
-  /** Replaces DEFAULT_REBUILD_HINT in error messages. */
-  readonly rebuildHint?: string;
-}
-
-function readManifestFile(dir: string, hint: string): unknown {
-  if (!existsSync(dir)) throw new ArtifactMissingError(dir, 'does not exist', hint);
-  if (!statSync(dir).isDirectory()) throw new ArtifactMissingError(dir, 'is not a folder', hint);
-  const path = join(dir, MANIFEST);
-  if (!existsSync(path)) {
-    throw new ArtifactMissingError(dir, `has no ${MANIFEST}, so the build that wrote it did not finish`, hint);
-  }
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (cause) {
-    throw new ArtifactCorruptError(dir, `${MANIFEST} is not valid JSON`, hint, { cause });
-  }
-}
-
-function checkManifest(raw: unknown, dir: string, hint: string): DatasetManifest {
-  const m = raw as Partial<DatasetManifest> | null;
-  if (m === null || typeof m !== 'object' || m.format !== DATASET_FORMAT) {
-    throw new ArtifactCorruptError(dir, `${MANIFEST} is not a ${DATASET_FORMAT} manifest`, hint);
-  }
-  if (m.formatVersion !== DATASET_FORMAT_VERSION) {
-    throw new ArtifactCorruptError(dir, `was written in format version ${String(m.formatVersion)}; this code reads version ${DATASET_FORMAT_VERSION}`, hint);
-  }
-  const count = m.count;
-  const size = m.size;
-  if (!Number.isInteger(count) || !Number.isInteger(size) || m.files === undefined) {
-    throw new ArtifactCorruptError(dir, `${MANIFEST} lacks count, size or files`, hint);
-  }
-  const expectedBytes: Record<DatasetFileKey, number> = {
-    images: count! * size! * size!,
-    labels: count!,
-    angles: 4 * count!,
-    sourceIndices: 4 * count!,
-  };
-  for (const key of Object.keys(FILE_NAMES) as DatasetFileKey[]) {
-    const entry = m.files[key];
-    if (entry === undefined || entry.path !== FILE_NAMES[key] || entry.bytes !== expectedBytes[key] || typeof entry.sha256 !== 'string') {
-      throw new ArtifactCorruptError(dir, `${MANIFEST} entry for ${FILE_NAMES[key]} is missing or disagrees with count ${count} and size ${size}`, hint);
-    }
-  }
-  return m as DatasetManifest;
-}
-
-/** Reads a dataset folder written by `writeDataset`, validating its manifest and (by default) checksums. */
-export function readDataset(dir: string, options: ReadDatasetOptions = {}): Dataset {
-  const hint = options.rebuildHint ?? DEFAULT_REBUILD_HINT;
-  const manifest = checkManifest(readManifestFile(dir, hint), dir, hint);
+/** Reads a dataset folder written by `writeDataset`, validating its manifest and the checksums of its files. */
+export function readDataset(dir: string): Dataset {
+  const hint = DEFAULT_REBUILD_HINT;
+  const manifest = readDatasetManifest(dir);
   const bytes = {} as Record<DatasetFileKey, Uint8Array>;
-  for (const key of Object.keys(FILE_NAMES) as DatasetFileKey[]) {
+  for (const key of Object.keys(DATASET_FILE_NAMES) as DatasetFileKey[]) {
     const entry = manifest.files[key];
     const path = join(dir, entry.path);
     if (!existsSync(path)) throw new ArtifactMissingError(dir, `lacks ${entry.path}, listed in its manifest`, hint);
@@ -364,7 +144,7 @@ export function readDataset(dir: string, options: ReadDatasetOptions = {}): Data
     if (data.length !== entry.bytes) {
       throw new ArtifactCorruptError(dir, `${entry.path} is ${data.length} bytes, its manifest says ${entry.bytes} (truncated or overwritten)`, hint);
     }
-    if (options.verifyChecksums !== false && sha256(data) !== entry.sha256) {
+    if (sha256(data) !== entry.sha256) {
       throw new ArtifactCorruptError(dir, `${entry.path} does not match the sha256 in its manifest (the file was changed after the build)`, hint);
     }
     bytes[key] = data;
@@ -383,82 +163,16 @@ export function readDataset(dir: string, options: ReadDatasetOptions = {}): Data
   };
 }
 
-export const DATASETS_FORMAT = 'sgvae-datasets';
-
-export interface DatasetsIndexEntry {
-  readonly name: string;
-  /** Folder of the set, relative to the datasets folder. */
-  readonly dir: string;
-  readonly count: number;
-  readonly countsPerClass: readonly number[];
-  /** sha256 of the set's manifest.json, which in turn pins every file of the set. */
-  readonly manifestSha256: string;
-}
-
-/** The top-level manifest of a datasets folder, written after every set is in place. */
-export interface DatasetsIndex {
-  readonly format: typeof DATASETS_FORMAT;
-  readonly formatVersion: typeof DATASET_FORMAT_VERSION;
-  readonly params: DataParams;
-  readonly padding: Padding;
-  readonly sources: Readonly<Record<'train' | 'test', SourceProvenance>>;
-  readonly sets: readonly DatasetsIndexEntry[];
-}
-
-/** Where the digits of one MNIST split came from. */
-export interface SourceProvenance {
-  readonly images: { readonly file: string; readonly sha256: string } | null;
-  readonly labels: { readonly file: string; readonly sha256: string } | null;
-  readonly count: number;
-}
-
-export function datasetsIndexPath(outDir: string): string {
-  return join(outDir, MANIFEST);
-}
-
-/**
- * Where a datasets folder records the code that built it. A file of its own,
- * outside every manifest: the pipeline leaves it out of the hashes of the
- * stages that read the datasets, so that a commit which rebuilds the datasets
- * byte for byte does not retrain the models.
- */
-export const PROVENANCE_FILE = 'provenance.json';
-
-export interface DatasetsProvenance {
-  /** Commit (+dirty) of the code that built the folder, or `unknown`. */
-  readonly codeVersion: string;
-}
-
-/**
- * Reads the top-level manifest of a datasets folder and checks that every set
- * it lists is present with the manifest it was built with.
- */
-export function readDatasetsIndex(outDir: string, options: Pick<ReadDatasetOptions, 'rebuildHint'> = {}): DatasetsIndex {
-  const hint = options.rebuildHint ?? DEFAULT_REBUILD_HINT;
-  const raw = readManifestFile(outDir, hint) as Partial<DatasetsIndex> | null;
-  if (raw === null || typeof raw !== 'object' || raw.format !== DATASETS_FORMAT || raw.formatVersion !== DATASET_FORMAT_VERSION || !Array.isArray(raw.sets)) {
-    throw new ArtifactCorruptError(outDir, `${MANIFEST} is not a ${DATASETS_FORMAT} v${DATASET_FORMAT_VERSION} manifest`, hint);
-  }
-  for (const entry of raw.sets) {
-    const path = join(outDir, entry.dir, MANIFEST);
-    if (!existsSync(path)) throw new ArtifactMissingError(join(outDir, entry.dir), `is listed in ${datasetsIndexPath(outDir)} but has no ${MANIFEST}`, hint);
-    if (sha256(readFileSync(path)) !== entry.manifestSha256) {
-      throw new ArtifactCorruptError(join(outDir, entry.dir), `its ${MANIFEST} is not the one ${datasetsIndexPath(outDir)} was built with (mixed builds)`, hint);
-    }
-  }
-  return raw as DatasetsIndex;
-}
-
 /** Reads one set by name from a datasets folder, after checking the top-level manifest lists it. */
-export function readDatasetFrom(outDir: string, name: string, options: ReadDatasetOptions = {}): Dataset {
-  const index = readDatasetsIndex(outDir, options);
+export function readDatasetFrom(outDir: string, name: string): Dataset {
+  const index = readDatasetsIndex(outDir);
   const entry = index.sets.find((s) => s.name === name);
   if (entry === undefined) {
     throw new ArtifactMissingError(
       join(outDir, name),
       `is not among the sets of ${datasetsIndexPath(outDir)} (${index.sets.map((s) => s.name).join(', ')}); add it to the data params`,
-      options.rebuildHint ?? DEFAULT_REBUILD_HINT,
+      DEFAULT_REBUILD_HINT,
     );
   }
-  return readDataset(join(outDir, entry.dir), options);
+  return readDataset(join(outDir, entry.dir));
 }

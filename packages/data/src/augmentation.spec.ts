@@ -3,7 +3,7 @@ import { RandomRotation, composeAugmentations, type Augmentation } from './augme
 import { loadMnist } from './mnist.ts';
 import { padImages, paddingFor } from './pad.ts';
 import { createRng } from './prng.ts';
-import { rotateImages } from './rotate.ts';
+import { rotateImages } from '@sgvae/contracts';
 import { sameBytes } from './testing/same-bytes.ts';
 
 const batch = (() => {

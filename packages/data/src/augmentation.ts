@@ -3,11 +3,11 @@
 // given, so a training run seeded once reproduces its batches exactly and can
 // resume from a saved Rng state. Transforms compose left to right.
 
+import { checkSupersample, createRotationPlan, ImageRotator, type PixelArray } from '@sgvae/contracts';
 import { drawAngles } from './angles.ts';
 import { DataError } from './errors.ts';
 import type { RotationSpec } from './params.ts';
 import type { Rng } from './prng.ts';
-import { checkSupersample, createRotationPlan, ImageRotator, type PixelArray } from './rotate.ts';
 
 export interface Augmentation {
   /** Short description for logs and run manifests, e.g. "rotate(uniform -180..180, s=1)". */

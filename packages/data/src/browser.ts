@@ -3,7 +3,8 @@
 // does (the model viewer). Nothing imported from here may use a `node:`
 // module; the viewer's tests bundle it for the browser and fail on any.
 export { DataError } from './errors.ts';
-export { MAX_SUPERSAMPLE, ImageRotator, checkSupersample, createRotationPlan, rotateImage, rotateImages } from './rotate.ts';
-export type { PixelArray, RotateOptions, RotationPlan } from './rotate.ts';
+// Rotation lives in @sgvae/contracts; its `rotation` entry imports no `node:` module.
+export { MAX_SUPERSAMPLE, ImageRotator, checkSupersample, createRotationPlan, rotateImage, rotateImages } from '@sgvae/contracts/rotation';
+export type { PixelArray, RotateOptions, RotationPlan } from '@sgvae/contracts/rotation';
 export { padImages, paddingFor } from './pad.ts';
 export type { Padding } from './pad.ts';

@@ -4,13 +4,14 @@ import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readDataset, readDatasetFrom, readDatasetsIndex } from './artifact.ts';
+import { readDatasetsIndex } from '@sgvae/contracts';
+import { readDataset, readDatasetFrom } from './artifact.ts';
 import { buildDatasets, type MnistSources } from './build-datasets.ts';
 import { BuildAbortedError, ParamsError } from './errors.ts';
 import { loadMnist } from './mnist.ts';
 import { padImages, paddingFor } from './pad.ts';
 import { parseDataParams } from './params.ts';
-import { rotateImage } from './rotate.ts';
+import { rotateImage } from '@sgvae/contracts';
 import { countPerClass } from './stratify.ts';
 import { useTempDir } from './testing/temp-dir.ts';
 

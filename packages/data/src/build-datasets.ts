@@ -17,27 +17,30 @@ import {
   abandonFolder,
   beginFolder,
   commitFolder,
-  removeStaleSiblings,
-  datasetsIndexPath,
-  type DatasetsProvenance,
-  PROVENANCE_FILE,
+  createRotationPlan,
   DATASET_FORMAT_VERSION,
   DATASETS_FORMAT,
-  manifestJson,
-  sha256,
-  writeDataset,
-  writeFileAtomically,
+  datasetsIndexPath,
   type DatasetsIndex,
   type DatasetsIndexEntry,
+  type DatasetsProvenance,
+  deriveSeedFnv1a,
+  ImageRotator,
+  manifestJson,
+  removeStaleSiblings,
+  type RotationPlan,
+  sha256,
   type SourceProvenance,
-} from './artifact.ts';
+  writeDatasetsIndex,
+  writeDatasetsProvenance,
+} from '@sgvae/contracts';
+import { writeDataset } from './artifact.ts';
 import { BuildAbortedError, DataError, ParamsError } from './errors.ts';
 import type { LabelledImages } from './idx.ts';
 import { loadMnist, mnistPaths, type MnistSplit } from './mnist.ts';
 import { padImages, paddingFor, type Padding } from './pad.ts';
 import { gridAngles, type DataParams, type EvalSetParams, type RotationSpec } from './params.ts';
-import { createRng, deriveSeed, type Rng } from './prng.ts';
-import { createRotationPlan, ImageRotator, type RotationPlan } from './rotate.ts';
+import { createRng, type Rng } from './prng.ts';
 import { stratifiedSplit } from './stratify.ts';
 
 /** Name of the random stream that draws the subset and the upright splits. */
@@ -89,7 +92,7 @@ export interface SplitIndices {
  * rounded to the nearest integer.
  */
 export function splitIndices(params: DataParams, trainLabels: Uint8Array, testCount: number, paramsFile?: string): SplitIndices {
-  const rng = createRng(deriveSeed(params.seed, SPLIT_STREAM));
+  const rng = createRng(deriveSeedFnv1a(params.seed, SPLIT_STREAM));
   const all = Uint32Array.from({ length: trainLabels.length }, (_, i) => i);
   let pool: Uint32Array;
   let test: Uint32Array;
@@ -131,7 +134,7 @@ function selectEvalSet(
   split: SplitIndices,
   paramsFile: string | undefined,
 ): PlannedSet {
-  const setSeed = deriveSeed(params.seed, `set:${name}`);
+  const setSeed = deriveSeedFnv1a(params.seed, `set:${name}`);
   const rng = createRng(setSeed);
   const sourceSplit: MnistSplit = set.source === 'test' ? 'test' : split.testSource;
   const labels = sources[sourceSplit].labels;
@@ -252,7 +255,7 @@ export async function buildDatasets(params: DataParams, outDir: string, options:
   const padding = paddingFor(sources.train.rows, sources.train.cols, params.size);
   const split = splitIndices(params, sources.train.labels, sources.test.count, options.paramsFile);
   const upright: RotationSpec = { kind: 'none' };
-  const splitSeed = deriveSeed(params.seed, SPLIT_STREAM);
+  const splitSeed = deriveSeedFnv1a(params.seed, SPLIT_STREAM);
   const uprightSet = (name: string, sourceSplit: MnistSplit, indices: Uint32Array): PlannedSet => ({
     name,
     sourceSplit,
@@ -328,9 +331,9 @@ export async function buildDatasets(params: DataParams, outDir: string, options:
       sets: entries,
     };
     const built: DatasetsProvenance = { codeVersion };
-    writeFileAtomically(join(stageDir, PROVENANCE_FILE), manifestJson(built));
+    writeDatasetsProvenance(stageDir, built);
     // Last file of the build: its presence means every set above is complete.
-    writeFileAtomically(datasetsIndexPath(stageDir), manifestJson(index));
+    writeDatasetsIndex(stageDir, index);
     commitFolder(stageDir, outDir);
     return index;
   } catch (error) {

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDatasetsIndex } from './artifact.ts';
+import { readDatasetsIndex } from '@sgvae/contracts';
 import { runCli } from './cli.ts';
 import { useTempDir } from './testing/temp-dir.ts';
 

@@ -5,7 +5,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ContractError, formatCodeVersion, resolveCodeVersion } from '@sgvae/contracts';
+import { ContractError, ContractInputError, formatCodeVersion, resolveCodeVersion } from '@sgvae/contracts';
 import { buildDatasets, type BuildProgress } from './build-datasets.ts';
 import { CliUsageError, DataError, ParamsError } from './errors.ts';
 import { isMainModule } from './is-main-module.ts';
@@ -80,11 +80,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(`done: ${index.sets.length} sets, ${total} images in ${((performance.now() - start) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || error instanceof ParamsError || error instanceof ContractError) {
+    if (error instanceof CliUsageError || error instanceof ParamsError || error instanceof ContractInputError) {
       io.err(`error: ${error.message}`);
       return 2;
     }
-    if (error instanceof DataError) {
+    if (error instanceof DataError || error instanceof ContractError) {
       io.err(`error: ${error.message}`);
       return 1;
     }

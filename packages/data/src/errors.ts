@@ -36,18 +36,6 @@ export class ParamsError extends DataError {
   }
 }
 
-/** A dataset artifact that is missing, incomplete or fails its checksums. */
-export class ArtifactError extends DataError {
-  readonly dir: string;
-  constructor(dir: string, problem: string, rebuildHint: string, options?: ErrorOptions) {
-    super(`${dir}: ${problem}. ${rebuildHint}`, options);
-    this.dir = dir;
-  }
-}
-
-export class ArtifactMissingError extends ArtifactError {}
-export class ArtifactCorruptError extends ArtifactError {}
-
 /** A build stopped before it finished (abort signal); nothing complete-looking is left behind. */
 export class BuildAbortedError extends DataError {}
 

@@ -1,13 +1,11 @@
-// Public entry of @sgvae/data: MNIST IDX reading, padding, rotation, seeded
-// randomness, stratified splits, dataset artifacts and augmentation.
+// Public entry of @sgvae/data: MNIST IDX reading, padding, seeded randomness,
+// stratified splits, dataset artifacts and augmentation. Image rotation and
+// seed derivation are @sgvae/contracts'.
 
 export {
   DataError,
   IdxFormatError,
   ParamsError,
-  ArtifactError,
-  ArtifactMissingError,
-  ArtifactCorruptError,
   BuildAbortedError,
   CliUsageError,
 } from './errors.ts';
@@ -26,16 +24,7 @@ export { MNIST_SIDE, loadMnist, mnistPaths } from './mnist.ts';
 export type { MnistSplit, IdxPairPaths } from './mnist.ts';
 export { padImages, paddingFor } from './pad.ts';
 export type { Padding } from './pad.ts';
-export {
-  MAX_SUPERSAMPLE,
-  ImageRotator,
-  checkSupersample,
-  createRotationPlan,
-  rotateImage,
-  rotateImages,
-} from './rotate.ts';
-export type { PixelArray, RotateOptions, RotationPlan } from './rotate.ts';
-export { Xoshiro128, createRng, deriveSeed, shuffleInPlace, splitmix32 } from './prng.ts';
+export { Xoshiro128, createRng, shuffleInPlace } from './prng.ts';
 export type { Rng, Xoshiro128State } from './prng.ts';
 export { allocateProportional, countPerClass, stratifiedSplit } from './stratify.ts';
 export type { StratifiedSplit } from './stratify.ts';
@@ -52,35 +41,8 @@ export type { DataParams, EvalSetParams, RotationSpec, SetSource, SubsetParams }
 export { drawAngle, drawAngles } from './angles.ts';
 export { RandomRotation, composeAugmentations } from './augmentation.ts';
 export type { Augmentation, RandomRotationOptions } from './augmentation.ts';
-export {
-  ANGLE_CONVENTION,
-  DATASETS_FORMAT,
-  DATASET_FORMAT,
-  DATASET_FORMAT_VERSION,
-  DEFAULT_REBUILD_HINT,
-  datasetsIndexPath,
-  PROVENANCE_FILE,
-  readDataset,
-  readDatasetFrom,
-  readDatasetsIndex,
-  sha256,
-  writeDataset,
-  writeFileAtomically,
-  writeFolderAtomically,
-} from './artifact.ts';
-export type {
-  Dataset,
-  DatasetArrays,
-  DatasetDescription,
-  DatasetFileEntry,
-  DatasetFileKey,
-  DatasetManifest,
-  DatasetsIndex,
-  DatasetsIndexEntry,
-  DatasetsProvenance,
-  ReadDatasetOptions,
-  SourceProvenance,
-} from './artifact.ts';
+export { readDataset, readDatasetFrom, writeDataset } from './artifact.ts';
+export type { Dataset, DatasetArrays } from './artifact.ts';
 export { buildDatasets, splitIndices } from './build-datasets.ts';
 export type { BuildOptions, BuildProgress, MnistSources, SplitIndices } from './build-datasets.ts';
 export { USAGE, runCli } from './cli.ts';

@@ -5,17 +5,10 @@
 // kernel 5, padding 2, strides 2, 1, 2). Other sides >= the source side are
 // accepted (34 suits kernel 4); rotations are always about ((S-1)/2, (S-1)/2).
 
+import type { Padding } from '@sgvae/contracts';
 import { DataError } from './errors.ts';
 
-export interface Padding {
-  readonly sourceRows: number;
-  readonly sourceCols: number;
-  readonly size: number;
-  readonly top: number;
-  readonly left: number;
-  readonly bottom: number;
-  readonly right: number;
-}
+export type { Padding };
 
 /**
  * Where a rows x cols image goes inside an S x S grid. When the extra space

@@ -6,58 +6,11 @@
 
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { type DataParams, type EvalSetParams, MAX_SUPERSAMPLE, type RotationSpec, type SetSource, type SubsetParams } from '@sgvae/contracts';
 import { parse as parseYaml } from 'yaml';
 import { ParamsError } from './errors.ts';
-import { MAX_SUPERSAMPLE } from './rotate.ts';
 
-/** How the images of a set are turned (degrees, counter-clockwise as displayed). */
-export type RotationSpec =
-  /** Upright: every angle is 0. */
-  | { readonly kind: 'none' }
-  /** One angle per image, uniform in [min, max). */
-  | { readonly kind: 'uniform'; readonly min: number; readonly max: number }
-  /** Every image at every angle min, min + step, ... < max (image-major: image i, then all its angles). */
-  | { readonly kind: 'grid'; readonly step: number; readonly min: number; readonly max: number }
-  /** One angle per image, drawn uniformly from a list (e.g. [0, 90, 180, 270] for exact turns). */
-  | { readonly kind: 'choice'; readonly angles: readonly number[] };
-
-/**
- * Where an evaluation set takes its digits: `test` is the official MNIST test
- * file (t10k); `heldout` is this build's upright `test` set (the held-out
- * part of the subset, or MNIST test when there is no subset).
- */
-export type SetSource = 'test' | 'heldout';
-
-export interface EvalSetParams {
-  readonly source: SetSource;
-  /** How many source digits to draw (stratified by class); null = all of them. */
-  readonly count: number | null;
-  /** Keep only these classes; null = all ten. */
-  readonly digits: readonly number[] | null;
-  readonly rotation: RotationSpec;
-}
-
-export interface SubsetParams {
-  /** Images drawn from the 60,000 MNIST training digits, stratified by class. */
-  readonly total: number;
-  /** Share of the subset held out as the upright `test` set (the paper: 1/7). */
-  readonly testFraction: number;
-}
-
-export interface DataParams {
-  /** Master seed (uint32); each random choice uses a stream derived from it by name. */
-  readonly seed: number;
-  /** Side of the padded square images. 4k + 1 (29, 33) suits odd kernels with stride 2. */
-  readonly size: number;
-  /** The paper's stratified subset of the training digits, or null for all 60,000 (then `test` is MNIST test). */
-  readonly subset: SubsetParams | null;
-  /** Share of the training part moved to `val`, stratified. */
-  readonly validationFraction: number;
-  /** Sub-samples per axis when rotating by a non-multiple of 90 degrees. */
-  readonly supersample: number;
-  /** Extra evaluation sets by name; the upright `train`, `val` and `test` are always built. */
-  readonly sets: Readonly<Record<string, EvalSetParams>>;
-}
+export type { DataParams, EvalSetParams, RotationSpec, SetSource, SubsetParams };
 
 export const RESERVED_SET_NAMES = ['train', 'val', 'test'] as const;
 const SET_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;

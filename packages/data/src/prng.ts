@@ -1,10 +1,12 @@
 // A small seedable PRNG: xoshiro128** (Blackman & Vigna 2018, the 32-bit
 // member of the xoshiro family, period 2^128 - 1) with its 128-bit state
-// filled by splitmix32 from a 32-bit seed. It is written out here rather than
-// taken from a package so that every random choice in the datasets (and the
-// training stage's augmentation) is reproducible bit for bit on any platform:
-// only 32-bit integer arithmetic (Math.imul, shifts) is involved.
+// filled by splitmix32 (@sgvae/contracts) from a 32-bit seed. It is written
+// out here rather than taken from a package so that every random choice in
+// the datasets (and the training stage's augmentation) is reproducible bit
+// for bit on any platform: only 32-bit integer arithmetic (Math.imul, shifts)
+// is involved. Seeds per purpose come from deriveSeedFnv1a (@sgvae/contracts).
 
+import { splitmix32 } from '@sgvae/contracts';
 import { DataError } from './errors.ts';
 
 /** The random source every seeded function in this package takes. */
@@ -19,24 +21,6 @@ export interface Rng {
 
 /** The four 32-bit words of a xoshiro128** state; never all zero. */
 export type Xoshiro128State = readonly [number, number, number, number];
-
-const GOLDEN_GAMMA = 0x9e3779b9;
-
-/**
- * splitmix32: a counter stepped by the golden ratio and finalised with the
- * murmur3 32-bit mixer. Used only to expand a seed into a full state, which
- * is what its authors recommend for seeding xoshiro generators.
- */
-export function splitmix32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + GOLDEN_GAMMA) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
 
 export class Xoshiro128 implements Rng {
   private s0: number;
@@ -122,22 +106,6 @@ function assertSeed(seed: number, what: string): void {
 /** A generator seeded from `seed` (a 32-bit unsigned integer). */
 export function createRng(seed: number): Xoshiro128 {
   return Xoshiro128.fromSeed(seed);
-}
-
-/**
- * A 32-bit seed for one named purpose ("subset", "set:test-rotated"), derived
- * from the master seed. Each purpose gets its own stream, so adding or
- * reordering evaluation sets never changes the images of the others.
- * FNV-1a over the label's UTF-8 bytes, combined with the seed and finalised
- * by the splitmix32 mixer.
- */
-export function deriveSeed(seed: number, label: string): number {
-  assertSeed(seed, 'seed');
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(label)) {
-    h = Math.imul(h ^ byte, 0x01000193);
-  }
-  return splitmix32((seed ^ h) >>> 0)();
 }
 
 /** Fisher-Yates shuffle in place; consumes exactly `length - 1` draws of `nextInt`. */

@@ -85,13 +85,13 @@ describe('eval CLI', () => {
     expect(run.err[0]).toMatch(/--params is required/);
     await writeFile(join(root, 'bad.json'), JSON.stringify({ batchsize: 3 }));
     const bad = io();
-    expect(await runCli(['--params', 'bad.json', '--data', 'd', '--judge', 'j', '--out', 'o', '--sgvae', 's'], bad.io)).toBe(2);
+    expect(await runCli(['--params', 'bad.json', '--data', 'd', '--judge', 'j', '--out', 'o', '--models', 'sgvae=s'], bad.io)).toBe(2);
     expect(bad.err[0]).toMatch(/batchsize is not an eval param/);
   });
 
   it('exits 1 naming the missing artifact', async () => {
     const run = io();
-    expect(await runCli(['--params', paramsFile, '--data', 'datasets', '--sgvae', 'nowhere', '--judge', 'train-judge', '--out', 'o'], run.io)).toBe(1);
-    expect(run.err.at(-1)).toMatch(/nowhere has no manifest\.json/);
+    expect(await runCli(['--params', paramsFile, '--data', 'datasets', '--models', 'sgvae=nowhere', '--judge', 'train-judge', '--out', 'o'], run.io)).toBe(1);
+    expect(run.err.at(-1)).toMatch(/nowhere[\\/]manifest\.json: is missing, so the folder holds no finished training run\. Train it first/);
   });
 });

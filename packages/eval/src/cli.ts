@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { ContractError, describeNumerics, numericsProvenance, resolveCodeVersion } from '@sgvae/contracts';
+import { ContractError, ContractInputError, describeNumerics, numericsProvenance, resolveCodeVersion } from '@sgvae/contracts';
 import { DataError, isMainModule } from '@sgvae/data';
 import { BackendError, resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { EvalError, EvalParamsError } from './errors.ts';
@@ -27,8 +27,6 @@ Options:
   --data <dir>             Datasets folder of the data stage (sets named by params.datasets).
   --models <name>=<dir>    A VAE training output; repeat the flag or list several after it.
                            Names sgvae, sgvae-so2, svae and svae-aug also fix the model kind (and the paper columns).
-  --sgvae <dir>, --svae <dir>, --svae-aug <dir>, --sgvae-so2 <dir>
-                           Shorthands for --models sgvae=<dir> etc.
   --judge <dir>            The judge's training output.
   --out <dir>              Report folder; replaced whole when the new report is complete.
   --sweep <dir>            Sweep output (a run folder or a folder of run folders); repeatable. Adds Table 2.
@@ -75,10 +73,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           params: { type: 'string' },
           data: { type: 'string' },
           models: { type: 'string', multiple: true },
-          sgvae: { type: 'string' },
-          svae: { type: 'string' },
-          'svae-aug': { type: 'string' },
-          'sgvae-so2': { type: 'string' },
           judge: { type: 'string' },
           out: { type: 'string' },
           sweep: { type: 'string', multiple: true },
@@ -102,8 +96,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     // `--models a=x b=y`: the values after the first arrive as positionals.
     const models = [...(values.models ?? []), ...positionals].map(parseModelSpec);
-    for (const kind of ['sgvae', 'sgvae-so2', 'svae', 'svae-aug'] as const) if (values[kind]) models.push({ name: kind, dir: values[kind] });
-    if (models.length === 0) throw new CliUsageError(`no model to evaluate: pass --models <name>=<dir> (or --sgvae/--sgvae-so2/--svae/--svae-aug)\n\n${USAGE}`);
+    if (models.length === 0) throw new CliUsageError(`no model to evaluate: pass --models <name>=<dir>\n\n${USAGE}`);
     const params = parseEvalParams(await readParamsFile(resolve(io.cwd, values.params!)), values.params!);
     const choice = resolveBackendName(values.backend, io.env);
     const backend = await useBackend(choice.name, { purpose: 'eval' });
@@ -125,12 +118,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(formatSummaryForTerminal(results, report.markdown));
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || error instanceof EvalParamsError || error instanceof ContractError) {
+    if (error instanceof CliUsageError || error instanceof EvalParamsError || error instanceof ContractInputError) {
       io.err(`error: ${error.message}`);
       return 2;
     }
     // Typed errors of this project say what to do; anything else is a bug and gets its stack.
-    if (error instanceof EvalError || error instanceof DataError || error instanceof BackendError) {
+    if (error instanceof EvalError || error instanceof DataError || error instanceof BackendError || error instanceof ContractError) {
       io.err(`error: ${error.message}`);
       return 1;
     }

@@ -7,8 +7,7 @@ import { summariseCircularError, wrapDegrees } from './metrics/circular.ts';
 import { confusionMatrix, confusionRow } from './metrics/confusion-matrix.ts';
 import { accuracyCurve, cosineCurve, curveSummary, reconstructionErrorCurve } from './metrics/invariance.ts';
 import { kNearestNeighbourLabels, leaveOneOutNearestNeighbour } from './metrics/nearest-neighbour.ts';
-import { PoseAligner } from './metrics/pose.ts';
-import { rotateImage } from './metrics/rotation.ts';
+import { PoseAligner, turnImage } from './metrics/pose.ts';
 import type { EvalParams } from './params.ts';
 import { checkDistinctSeeds, seedGroups } from './seed-summary.ts';
 import { PAPER_TABLE1, type PaperModel } from './paper.ts';
@@ -287,7 +286,7 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
         const recon = onRotated.reconstructions.subarray(i * px, (i + 1) * px);
         const a = aligner.estimate(rotated.images.subarray(i * px, (i + 1) * px), recon).angle;
         est.push(wrapDegrees(a));
-        reposed.set(rotateImage(recon, size, a), k * px);
+        reposed.set(turnImage(recon, size, a), k * px);
       });
       samples.pose.reposed[vae.name] = reposed;
       samples.pose.estimated[vae.name] = est;

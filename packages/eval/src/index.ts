@@ -28,8 +28,8 @@ export { indicesWhere, subsetIndices, takeGridDigits, takeItems } from './run/su
 export { readGrid, readSet, toLabelledImages, toRotationGrid } from './run/datasets.ts';
 export { TfJudgeRunner, TfVaeRunner } from './run/tf-runners.ts';
 export type { TfJudgeOptions, TfVaeOptions } from './run/tf-runners.ts';
-export { MODEL_KIND_LABELS, inferModelKind, loadJudge, loadVae, readLayersModel, readTrainManifest } from './run/load-models.ts';
-export type { LoadVaeOptions, TrainManifest } from './run/load-models.ts';
+export { MODEL_KIND_LABELS, inferModelKind, loadJudge, loadVae, readLayersModel } from './run/load-models.ts';
+export type { LoadVaeOptions } from './run/load-models.ts';
 export { readSweep, sweepEntryFrom } from './run/sweep.ts';
 export { paperModelOf, runEvaluation } from './evaluate.ts';
 export type { EvaluationInputs, EvaluationOutput, EvaluationSamples, LatentPoints, SampleStrip } from './evaluate.ts';
@@ -49,6 +49,6 @@ export { REPORT_FILES, stringifyResults, writeReport } from './report/write-repo
 export type { WrittenReport } from './report/write-report.ts';
 export { assertReport, checkReport } from './report/check-report.ts';
 export type { ReportCheck } from './report/check-report.ts';
-export { hardwareInfo, readPipelineTimings } from './provenance.ts';
+export { readPipelineTimings } from './provenance.ts';
 export { runEvalStage } from './stage.ts';
 export type { EvalStageOptions, EvalStageResult, ModelSpec } from './stage.ts';

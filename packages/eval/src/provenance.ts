@@ -1,21 +1,9 @@
-// Facts about the run for the report's provenance table. Gathered by the CLI
-// (the entry point): library code reads no environment.
+// The pipeline's stage timings for the report's provenance table, read by the
+// CLI (the entry point): library code reads no environment. The code version,
+// machine and numerics facts come from @sgvae/contracts.
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import { ArtifactError } from './errors.ts';
-import type { Provenance, StageTiming } from './results.ts';
-
-export function hardwareInfo(): Provenance['hardware'] {
-  const cpus = os.cpus();
-  return {
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    cores: cpus.length,
-    memoryGiB: os.totalmem() / 2 ** 30,
-    platform: os.platform(),
-    arch: os.arch(),
-    node: process.versions.node,
-  };
-}
+import type { StageTiming } from './results.ts';
 
 /**
  * Reads the pipeline's timings file: `{"stages": [{"name", "seconds", "cacheHit"?}]}`

@@ -1,5 +1,6 @@
 // The evaluation's numbers, as written to results.json beside the report.
 // Every table and the checker's range checks are derived from this object.
+import type { CodeVersion, HardwareInfo } from '@sgvae/contracts';
 import type { AccuracyEstimate } from './metrics/accuracy.ts';
 import type { InvarianceCurve } from './metrics/invariance.ts';
 import type { ModelKind, TrainedWith } from './run/types.ts';
@@ -133,11 +134,11 @@ export interface StageTiming {
 }
 
 export interface Provenance {
-  codeVersion: { commit: string; dirty: boolean } | null;
+  codeVersion: CodeVersion | null;
   params: unknown;
   seeds: Record<string, number | null>;
   backend: string;
-  hardware: { cpuModel: string; cores: number; memoryGiB: number; platform: string; arch: string; node: string };
+  hardware: HardwareInfo;
   /** This evaluation's machine facts that change the numerics (one line); absent in older results. */
   numerics?: string;
   /** Phases of this evaluation run. */

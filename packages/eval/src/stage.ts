@@ -9,7 +9,7 @@ import { readGrid, readSet } from './run/datasets.ts';
 import { loadJudge, loadVae } from './run/load-models.ts';
 import { readSweep } from './run/sweep.ts';
 import type { VaeRunner } from './run/types.ts';
-import { hardwareInfo } from './provenance.ts';
+import { hardwareInfo } from '@sgvae/contracts';
 
 export interface ModelSpec {
   name: string;

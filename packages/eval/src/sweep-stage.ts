@@ -17,9 +17,8 @@ import { readSet } from './run/datasets.ts';
 import { loadVae, MODEL_KIND_LABELS } from './run/load-models.ts';
 import { subsetIndices, takeItems } from './run/subset.ts';
 import { readSweepRuns } from './run/sweep.ts';
-import { hardwareInfo } from './provenance.ts';
 import * as aq from 'arquero';
-import { formatCodeVersion, type CodeVersion } from '@sgvae/contracts';
+import { formatCodeVersion, hardwareInfo, readTrainManifest, type CodeVersion } from '@sgvae/contracts';
 
 /** One point of the grid the sweep was asked for. */
 export interface SweepGridPoint {
@@ -280,7 +279,7 @@ export async function runSweepStage(o: SweepStageOptions): Promise<{ results: Sw
 
 async function trainedWithLine(dir: string | undefined): Promise<string | null> {
   if (dir === undefined) return null;
-  const { readTrainManifest, trainedWithOf } = await import('./run/load-models.ts');
-  const t = trainedWithOf(await readTrainManifest(dir));
+  const { trainedWithOf } = await import('./run/load-models.ts');
+  const t = trainedWithOf(readTrainManifest(dir));
   return [t.codeVersion ?? 'code unknown', t.machine ?? 'machine unknown'].join('; ');
 }

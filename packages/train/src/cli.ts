@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ContractError, describeNumerics, formatCodeVersion, numericsProvenance, resolveCodeVersion, sourceFingerprint } from '@sgvae/contracts';
+import { ContractError, describeNumerics, formatCodeVersion, numericsProvenance, resolveCodeVersion, sourceFingerprint, writeFileAtomically } from '@sgvae/contracts';
 import { parseArgs } from 'node:util';
 import { BackendError, BackendUnavailableError, resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { TrainCliUsageError, TrainError, TrainParamsError, TrainingInterruptedError } from './errors.ts';
@@ -224,12 +224,12 @@ async function checkGridCommand(args: string[]): Promise<number> {
   for (const required of ['params', 'grid', 'out'] as const) {
     if (values[required] === undefined) throw new TrainCliUsageError(`check-grid: missing --${required}`);
   }
-  const [{ checkGrid }, { writeFileAtomically }] = await Promise.all([import('./params/grid.ts'), import('./checkpoint/atomic-dir.ts')]);
+  const { checkGrid } = await import('./params/grid.ts');
   const gridFile = resolve(values.grid!);
   const points = await readParamsFile(gridFile);
   if (!Array.isArray(points)) throw new TrainCliUsageError(`${gridFile} must list the grid's points ({stage, item} records)`);
   const grid = checkGrid(await readParamsFile(resolve(values.params!)), points, values['model-key']!, values.source ?? gridFile);
-  await writeFileAtomically(resolve(values.out!), JSON.stringify(grid, null, 2) + '\n');
+  writeFileAtomically(resolve(values.out!), JSON.stringify(grid, null, 2) + '\n');
   const models = [...new Set(grid.points.map((p) => p.model))];
   process.stdout.write(`grid: ${grid.points.length} points (${models.map((m) => `${m}: ${grid.points.filter((p) => p.model === m).length}`).join(', ')}), all valid\n`);
   return 0;

@@ -19,8 +19,8 @@ export { runVaeStage, resolveVaeParams, vaeNetConfigFor } from './stage/vae-stag
 export { runJudgeStage, resolveJudgeParams, judgeConfigFor } from './stage/judge-stage.ts';
 export { defaultCheckpointDir, loadSet, resumeKey } from './stage/stage-common.ts';
 export type { StageOptions, StageResult, LoadedSet } from './stage/stage-common.ts';
-export { MANIFEST, writeStageOutput } from './stage/stage-output.ts';
-export type { StageManifest, StageOutput } from './stage/stage-output.ts';
+export { writeStageOutput } from './stage/stage-output.ts';
+export type { StageManifestBody, StageOutput } from './stage/stage-output.ts';
 
 // Params
 export { VAE_SCHEMA, JUDGE_SCHEMA, NON_SEMANTIC_PARAMS } from './params/stage-params.ts';
@@ -45,7 +45,7 @@ export { learningRateAt, klWarmupFactor } from './optim/lr-schedule.ts';
 export type { LrScheduleOptions } from './optim/lr-schedule.ts';
 
 // Data feeding and randomness
-export { ImageBatches, epochPermutation, identityOrder, subsetImages } from './batching/image-batches.ts';
+export { ImageBatches, epochPermutation, identityOrder } from './batching/image-batches.ts';
 export type { ImageSet, Batch, BatchAugment } from './batching/image-batches.ts';
 export { withSeededRandom, seedFor } from './random/seeded-random.ts';
 export { installFastGradients } from './speed/fast-gradients.ts';
@@ -56,7 +56,6 @@ export type { LoadedCheckpoint } from './checkpoint/checkpoint-store.ts';
 export { encodeModelWeights, encodeTensors, decodeTensors, restoreModelWeights } from './checkpoint/weights.ts';
 export type { EncodedWeights, NamedModel } from './checkpoint/weights.ts';
 export { saveLayersModel, loadLayersModel, MODEL_JSON, WEIGHTS_BIN } from './checkpoint/layers-io.ts';
-export { writeDirAtomically, writeFileAtomically } from './checkpoint/atomic-dir.ts';
 
 // Observers
 export { METRICS_JSONL, METRICS_CSV, writeMetricsFiles, toCsv, toJsonLines, metricColumns } from './observe/metrics-files.ts';

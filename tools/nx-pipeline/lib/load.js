@@ -453,7 +453,8 @@ function readMatrix(node, file, lineOf, stage) {
         stage,
       });
     }
-    const values = pair.value.items.map((item) => {
+    const items = pair.value.items;
+    const values = items.map((item) => {
       const value = YAML.isScalar(item) ? String(item.value) : '';
       if (!MATRIX_VALUE.test(value)) {
         throw new PipelineSchemaError(
@@ -473,7 +474,7 @@ function readMatrix(node, file, lineOf, stage) {
         throw new PipelineSchemaError(
           `\`matrix.${key}\` lists ${same}: a duplicate grid point`,
           `remove one of them from \`matrix.${key}\``,
-          { file, line: lineOf(pair.value.items[i]), stage },
+          { file, line: lineOf(items[i]), stage },
         );
       }
     });

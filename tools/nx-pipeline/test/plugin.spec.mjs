@@ -349,7 +349,7 @@ stages:
     expect(total('paper')).toBe(35000);
     // The provenance file the plugin leaves out of downstream hashes is the one the data stage writes.
     const { DEFAULT_OPTIONS } = createRequire(import.meta.url)(path.join(REPO_ROOT, 'tools/nx-pipeline/lib/nodes.js'));
-    expect(fs.readFileSync(path.join(REPO_ROOT, 'packages/data/src/artifact.ts'), 'utf8')).toContain(
+    expect(fs.readFileSync(path.join(REPO_ROOT, 'packages/contracts/src/dataset-manifest.ts'), 'utf8')).toContain(
       `export const PROVENANCE_FILE = '${DEFAULT_OPTIONS.provenanceFile}';`,
     );
   });

@@ -11,9 +11,10 @@ export interface RenderedFigure {
 
 export interface RenderOptions {
   pixelScale: number;
-  /** Zoom of the PNG relative to the SVG's size. */
-  pngZoom?: number;
 }
+
+/** Zoom of each PNG relative to its SVG's size. */
+const PNG_ZOOM = 2;
 
 const deg = (a: number) => `${Math.round(a)}°`;
 
@@ -24,7 +25,7 @@ export function figure(id: string, title: string, caption: string, svg: string, 
 
 /** Every figure of the report, from the numbers and the kept sample images. */
 export async function renderFigures(results: EvaluationResults, samples: EvaluationSamples, options: RenderOptions): Promise<RenderedFigure[]> {
-  const zoom = options.pngZoom ?? 2;
+  const zoom = PNG_ZOOM;
   const { size } = samples;
   const scale = options.pixelScale;
   const out: RenderedFigure[] = [];

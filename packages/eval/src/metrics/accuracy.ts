@@ -1,5 +1,5 @@
 import { EvalInputError } from '../errors.ts';
-import { createRandom } from './random.ts';
+import { mulberry32 } from '@sgvae/contracts';
 
 export type LabelArray = Uint8Array | Int32Array | Uint16Array | readonly number[];
 
@@ -98,7 +98,7 @@ export function bootstrapMeanInterval(values: Uint8Array | Float32Array | Float6
   const n = values.length;
   if (n === 0) throw new EvalInputError('bootstrapMeanInterval needs at least one value');
   if (!Number.isInteger(resamples) || resamples < 10) throw new EvalInputError(`resamples must be an integer >= 10, got ${resamples}`);
-  const random = createRandom(options.seed ?? 0);
+  const random = mulberry32(options.seed ?? 0);
   const means = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     let sum = 0;

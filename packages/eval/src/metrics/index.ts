@@ -18,8 +18,4 @@ export { leaveOneOutNearestNeighbour } from './nearest-neighbour.ts';
 export type { NearestNeighbourResult, NeighbourMetric } from './nearest-neighbour.ts';
 export { PoseAligner } from './pose.ts';
 export type { PoseAlignerOptions, PoseEstimate } from './pose.ts';
-export { createRandom } from './random.ts';
-export type { Random } from './random.ts';
-export { applyRotationTable, diskPixels, rotateImage, rotationTable } from './rotation.ts';
-export type { BilinearTable } from './rotation.ts';
 export { cosineSimilarity, mean, meanSquaredError, normaliseRows } from './vectors.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from './random.ts';
+import { mulberry32 } from '@sgvae/contracts';
 import { kNearestNeighbourLabels, leaveOneOutNearestNeighbour } from './nearest-neighbour.ts';
 
 function clusters(separation: number, seed: number): { x: Float32Array; labels: Uint8Array } {
-  const random = createRandom(seed);
+  const random = mulberry32(seed);
   const n = 60;
   const x = new Float32Array(n * 3);
   const labels = new Uint8Array(n);
@@ -58,7 +58,7 @@ function bruteForce(ref: Float32Array, labels: Uint8Array, queries: Float32Array
 
 describe('k nearest neighbours against a reference set', () => {
   it('agrees with a brute-force sort on random points, for k = 1, 5 and 9', () => {
-    const random = createRandom(7);
+    const random = mulberry32(7);
     const dim = 4;
     const ref = Float32Array.from({ length: 200 * dim }, () => random() - 0.5);
     const labels = Uint8Array.from({ length: 200 }, () => Math.floor(random() * 10));

@@ -1,8 +1,7 @@
-import { rotateImage as rotateLikeTheDataStage } from '@sgvae/data';
+import { rotateImage as rotateLikeTheDataStage } from '@sgvae/contracts';
 import { describe, expect, it } from 'vitest';
 import { circularDistance } from './circular.ts';
-import { PoseAligner } from './pose.ts';
-import { rotateImage } from './rotation.ts';
+import { PoseAligner, turnImage as rotateImage } from './pose.ts';
 
 const SIZE = 33;
 

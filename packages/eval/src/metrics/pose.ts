@@ -1,6 +1,34 @@
+import { applyRotationTable, bilinearRotationTable, type RotationTable } from '@sgvae/contracts';
 import { EvalInputError } from '../errors.ts';
 import { wrapDegrees } from './circular.ts';
-import { applyRotationTable, diskPixels, rotationTable, type BilinearTable } from './rotation.ts';
+
+/** Indices of the pixels inside the disk inscribed in the image (radius (size - 1) / 2 + 0.5). */
+function diskPixels(size: number): Int32Array {
+  const c = (size - 1) / 2;
+  const r2 = (c + 0.5) ** 2;
+  const out: number[] = [];
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if ((x - c) ** 2 + (y - c) ** 2 <= r2) out.push(y * size + x);
+  return Int32Array.from(out);
+}
+
+/**
+ * The pose search's resampling: the rotation table of @sgvae/contracts for
+ * `angleDeg` degrees, evaluated at `targets` (all pixels by default), without
+ * grid snapping (the pose estimates were calibrated without it).
+ */
+function poseTable(size: number, angleDeg: number, targets?: Int32Array): RotationTable {
+  return bilinearRotationTable(size, size, (angleDeg * Math.PI) / 180, { snapToGrid: false, ...(targets === undefined ? {} : { targets }) });
+}
+
+/**
+ * Turns one size x size image counter-clockwise by `angleDeg` with the pose
+ * search's resampling (bilinear, zero outside), e.g. a reconstruction turned
+ * by its estimated pose.
+ */
+export function turnImage(image: ArrayLike<number>, size: number, angleDeg: number): Float32Array {
+  if (image.length !== size * size) throw new EvalInputError(`turnImage: ${image.length} pixels is not ${size} x ${size}`);
+  return applyRotationTable(poseTable(size, angleDeg), image, new Float32Array(size * size));
+}
 
 export interface PoseAlignerOptions {
   /** Step of the exhaustive search over the full circle, degrees. */
@@ -31,7 +59,7 @@ export class PoseAligner {
   readonly refineStepDeg: number;
   private readonly disk: Int32Array;
   private readonly coarseAngles: number[];
-  private readonly coarseTables: BilinearTable[];
+  private readonly coarseTables: RotationTable[];
   private readonly scratch: Float32Array;
 
   constructor(size: number, options: PoseAlignerOptions = {}) {
@@ -45,7 +73,7 @@ export class PoseAligner {
     this.disk = diskPixels(size);
     const steps = Math.round(360 / coarse);
     this.coarseAngles = Array.from({ length: steps }, (_, i) => -180 + (i * 360) / steps);
-    this.coarseTables = this.coarseAngles.map((a) => rotationTable(size, a, this.disk));
+    this.coarseTables = this.coarseAngles.map((a) => poseTable(size, a, this.disk));
     this.scratch = new Float32Array(size * size);
   }
 
@@ -70,7 +98,7 @@ export class PoseAligner {
     const fine: { angle: number; score: number }[] = [];
     for (let k = -half; k <= half; k++) {
       const angle = centre + k * this.refineStepDeg;
-      fine.push({ angle, score: this.score(rotationTable(this.size, angle, this.disk), input, template, stats) });
+      fine.push({ angle, score: this.score(poseTable(this.size, angle, this.disk), input, template, stats) });
     }
     let bi = 0;
     fine.forEach((f, i) => {
@@ -100,7 +128,7 @@ export class PoseAligner {
     return { mean, norm: Math.sqrt(v) };
   }
 
-  private score(table: BilinearTable, input: ArrayLike<number>, template: ArrayLike<number>, stats: { mean: number; norm: number }): number {
+  private score(table: RotationTable, input: ArrayLike<number>, template: ArrayLike<number>, stats: { mean: number; norm: number }): number {
     const turned = applyRotationTable(table, template, this.scratch);
     const disk = this.disk;
     // One pass: sum, sum of squares and cross-product (float64 accumulators; values are in [0, 1]).

@@ -2,8 +2,9 @@
 // sibling folder that is renamed over the destination at the end, so a
 // crashed run never leaves a half-written report that looks complete (the
 // pipeline caches whatever the output folder holds).
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { removeStaleSiblings, writeFolderAtomicallyAsync } from '@sgvae/contracts';
 import type { RenderedFigure } from '../figures/render.ts';
 import type { EvaluationResults } from '../results.ts';
 import { renderHtml, renderMarkdown } from './document.ts';
@@ -35,30 +36,8 @@ export interface WrittenReport {
  */
 export async function replaceFolderAtomically(outDir: string, fill: (tmpDir: string) => Promise<void>): Promise<string> {
   const dest = resolve(outDir);
-  const unique = `${process.pid}-${Date.now().toString(36)}`;
-  const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${unique}`);
-  const old = join(dirname(dest), `.${basename(dest)}.old-${unique}`);
-  try {
-    await mkdir(tmp, { recursive: true });
-    await fill(tmp);
-    let moved = false;
-    try {
-      await rename(dest, old);
-      moved = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    try {
-      await rename(tmp, dest);
-    } catch (e) {
-      if (moved) await rename(old, dest);
-      throw e;
-    }
-    if (moved) await rm(old, { recursive: true, force: true });
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  removeStaleSiblings(dest);
+  await writeFolderAtomicallyAsync(dest, fill);
   return dest;
 }
 

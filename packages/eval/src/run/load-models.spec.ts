@@ -1,11 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ArtifactError } from '../errors.ts';
-import { tinyDecoder, tinyEncoder, tinyJudge, writeTinyJudge, writeTinyVae } from '../testing/tiny-models.ts';
-import { inferModelKind, loadJudge, loadVae, trainedWithOf, type TrainManifest } from './load-models.ts';
+import { tinyDecoder, tinyEncoder, tinyJudge, vaeManifest, writeTinyJudge, writeTinyVae } from '../testing/tiny-models.ts';
+import { ArtifactError, type LoadedTrainManifest } from '@sgvae/contracts';
+import { inferModelKind, loadJudge, loadVae, trainedWithOf } from './load-models.ts';
 
 const SIZE = 9;
 const root = await mkdtemp(join(tmpdir(), 'sgvae-eval-models-'));
@@ -43,25 +43,30 @@ describe('loading trained models from the train stage output', () => {
   });
 
   it('tells the model kind from the manifest and checks the name against it', async () => {
-    const m = (encoder: string, params: unknown): TrainManifest => ({ format: 1, kind: 'vae', models: {}, config: { encoder: { kind: encoder } }, params });
-    expect(inferModelKind(m('gcnn', {}))).toBe('sgvae');
-    expect(inferModelKind(m('cnn', { augmentRotation: false }))).toBe('svae');
-    expect(inferModelKind(m('cnn', { augmentation: 'rotation' }))).toBe('svae-aug');
-    expect(inferModelKind(m('so2', {}))).toBe('sgvae-so2');
-    expect(inferModelKind(m('mlp', {}))).toBe('other');
+    const m = (encoder: string, augmentRotation = false) => vaeManifest({ imageSize: SIZE, latent: { family: 'vmf', dim: 2 }, encoder: { kind: encoder } }, { augmentRotation });
+    expect(inferModelKind(m('gcnn'))).toBe('sgvae');
+    expect(inferModelKind(m('cnn'))).toBe('svae');
+    expect(inferModelKind(m('cnn', true))).toBe('svae-aug');
+    expect(inferModelKind(m('so2'))).toBe('sgvae-so2');
+    expect(inferModelKind(m('mlp'))).toBe('other');
     await writeTinyVae(join(root, 'g'), { size: SIZE, latentDim: 2, encoderKind: 'gcnn' });
     await expect(loadVae(join(root, 'g'), { name: 'svae', batchSize: 4 })).rejects.toThrow(/the name says S-VAE but the manifest's encoder is gcnn/);
     await expect(loadVae(join(root, 'g'), { name: 'sgvae-so2', batchSize: 4 })).rejects.toThrow(/the name says S-GVAE \(SO\(2\) encoder\) but the manifest's encoder is gcnn/);
     expect(await loadVae(join(root, 'g'), { name: 'mine', batchSize: 4 })).toMatchObject({ kind: 'sgvae', label: 'S-GVAE (mine)' });
   });
 
-  it('reads which code and machine trained a model, and says when that record is damaged', () => {
-    const base: TrainManifest = { format: 1, kind: 'vae', models: {}, codeVersion: 'abc1234' };
+  it('reads which code and machine trained a model, and says when that record is damaged', async () => {
+    const base: LoadedTrainManifest = { ...vaeManifest({ imageSize: SIZE, latent: { family: 'vmf', dim: 2 }, encoder: { kind: 'cnn' } }), codeVersion: 'abc1234' };
     expect(trainedWithOf(base)).toEqual({ codeVersion: 'abc1234', machine: null });
     expect(trainedWithOf({ ...base, codeVersion: 'unknown' }).codeVersion).toBeNull();
     const numerics = { cpu: { model: 'X', vendor: null, signature: null, logicalCores: 4, kernelFlags: ['avx2', 'fma'] }, backend: 'tensorflow', env: {}, onednn: true, platform: 'linux', arch: 'x64', node: '20' };
     expect(trainedWithOf({ ...base, numerics }).machine).toBe('X, 4 cores, avx2 fma, oneDNN on, tensorflow');
-    expect(trainedWithOf({ ...base, numerics: { backend: 'tensorflow' } as never }).machine).toMatch(/^unreadable: manifest\.numerics is malformed/);
+    // The manifest reader leaves a damaged record out and says why.
+    await writeTinyVae(join(root, 'damaged'), { size: SIZE, latentDim: 2, encoderKind: 'cnn' });
+    const file = join(root, 'damaged', 'manifest.json');
+    await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), numerics: { backend: 'tensorflow' } }));
+    const damaged = await loadVae(join(root, 'damaged'), { name: 'svae', batchSize: 4 });
+    expect(damaged.trainedWith?.machine).toBe('unreadable: manifest.numerics is malformed (`numerics.cpu` is missing, expected an object)');
   });
 
   it('labels the augmented S-VAE by what it was asked to reconstruct', async () => {

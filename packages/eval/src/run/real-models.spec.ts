@@ -1,14 +1,15 @@
 // Integration with the real networks of @sgvae/models (untrained): the
 // train stage's folder layout, custom-layer loading, and the chain
 // rotation -> encoder -> invariance metric.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDecoder, buildEncoder, vaePreset } from '@sgvae/models';
-import { rotateImage } from '@sgvae/data';
+import { rotateImage, writeTrainManifest } from '@sgvae/contracts';
+import { saveLayersModel } from '@sgvae/train';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cosineCurve } from '../metrics/invariance.ts';
-import { saveLayersModelTo } from '../testing/tiny-models.ts';
+import { vaeManifest } from '../testing/tiny-models.ts';
 import { classTemplate, SYNTH_SIZE } from '../testing/synthetic.ts';
 import { loadVae } from './load-models.ts';
 
@@ -17,10 +18,9 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 async function writeVae(dir: string, kind: 'gcnn' | 'cnn'): Promise<number> {
   const config = { ...vaePreset('default', kind), seed: 3 };
-  await saveLayersModelTo(buildEncoder(config), join(dir, 'encoder'));
-  await saveLayersModelTo(buildDecoder(config), join(dir, 'decoder'));
-  const manifest = { format: 1, kind: 'vae', models: { encoder: 'encoder/model.json', decoder: 'decoder/model.json' }, config, params: { seed: 3, augmentRotation: kind === 'cnn', augmentTarget: 'upright' } };
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  await saveLayersModel(buildEncoder(config), join(dir, 'encoder'));
+  await saveLayersModel(buildDecoder(config), join(dir, 'decoder'));
+  writeTrainManifest(dir, vaeManifest(config, { seed: 3, augmentRotation: kind === 'cnn', augmentTarget: 'upright' }));
   return config.imageSize;
 }
 

@@ -1,5 +1,5 @@
 import { EvalInputError } from '../errors.ts';
-import { createRandom } from '../metrics/random.ts';
+import { mulberry32 } from '@sgvae/contracts';
 import type { LabelledImages, RotationGrid } from './types.ts';
 
 /** Items `indices` of a set, in that order. */
@@ -25,7 +25,7 @@ export function takeItems(set: LabelledImages, indices: ArrayLike<number>): Labe
  */
 export function subsetIndices(count: number, limit: number | null, seed: number): Int32Array {
   if (limit === null || limit >= count) return Int32Array.from({ length: count }, (_, i) => i);
-  const random = createRandom(seed);
+  const random = mulberry32(seed);
   const order = Int32Array.from({ length: count }, (_, i) => i);
   for (let i = 0; i < limit; i++) {
     const j = i + Math.floor(random() * (count - i));

@@ -9,7 +9,8 @@ import { ArtifactError } from '../errors.ts';
 import { perImageToSummed } from '../metrics/loss-units.ts';
 import { paperTable2 } from '../paper.ts';
 import type { SweepEntry, SweepResult } from '../results.ts';
-import { inferModelKind, readTrainManifest, type TrainManifest } from './load-models.ts';
+import { readTrainManifest, type TrainManifest } from '@sgvae/contracts';
+import { inferModelKind } from './load-models.ts';
 
 async function isDir(path: string): Promise<boolean> {
   try {

@@ -4,8 +4,8 @@
 // alignment never touch them): the stand-in models read these tags and thus
 // behave exactly as specified (perfect, constant, or turning with the input).
 import { DEFAULT_EVAL_PARAMS, type EvalParams } from '../params.ts';
-import { rotateImage } from '../metrics/rotation.ts';
-import { createRandom } from '../metrics/random.ts';
+import { turnImage } from '../metrics/pose.ts';
+import { mulberry32 } from '@sgvae/contracts';
 import type { Encoding, JudgeRunner, LabelledImages, RotationGrid, VaeRunner } from '../run/types.ts';
 
 export const SYNTH_SIZE = 17;
@@ -38,7 +38,7 @@ const readAngle = (images: Float32Array, i: number) => images[i * PX + ANGLE_TAG
 function build(labels: number[], angles: number[]): LabelledImages {
   const images = new Float32Array(labels.length * PX);
   labels.forEach((l, i) => {
-    images.set(angles[i] === 0 ? classTemplate(l) : rotateImage(classTemplate(l), SYNTH_SIZE, angles[i]), i * PX);
+    images.set(angles[i] === 0 ? classTemplate(l) : turnImage(classTemplate(l), SYNTH_SIZE, angles[i]), i * PX);
     tag(images, i * PX, l, angles[i]);
   });
   return { images, labels: Uint8Array.from(labels), angles: Float32Array.from(angles), count: labels.length, size: SYNTH_SIZE };
@@ -51,7 +51,7 @@ export interface SyntheticData {
 }
 
 export function syntheticData(perClass = 6, gridDigits = 3, seed = 1): SyntheticData {
-  const random = createRandom(seed);
+  const random = mulberry32(seed);
   const labels = Array.from({ length: 10 * perClass }, (_, i) => i % 10);
   const angles = labels.map(() => Math.round(random() * 3600) / 10 - 180);
   const gridAngles = Array.from({ length: 36 }, (_, a) => a * 10);

@@ -1,29 +1,10 @@
 // Tiny layers models saved in the train stage's output format, for tests of
 // the model-loading layer. Standard layers only, so they load without
 // @sgvae/models' custom layers.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+import { type JudgeTrainManifest, type VaeConfigRecord, type VaeParamsRecord, type VaeTrainManifest, writeTrainManifest } from '@sgvae/contracts';
+import { saveLayersModel } from '@sgvae/train';
 import * as tfl from '@tensorflow/tfjs-layers';
-
-export async function saveLayersModelTo(model: tfl.LayersModel, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0));
-      const modelJSON: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology as object,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-      };
-      await writeFile(join(dir, 'model.json'), JSON.stringify(modelJSON));
-      await writeFile(join(dir, 'weights.bin'), new Uint8Array(weightData));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }),
-  );
-}
 
 export function tinyEncoder(size: number, latentDim: number): tfl.LayersModel {
   const input = tfl.input({ shape: [size, size, 1] });
@@ -51,30 +32,48 @@ export function tinyJudge(size: number): tfl.LayersModel {
   });
 }
 
-/** Writes a VAE output folder as the train stage does (manifest.json + encoder/ + decoder/). */
-export async function writeTinyVae(dir: string, opts: { size: number; latentDim: number; encoderKind: 'cnn' | 'gcnn'; params?: unknown }): Promise<void> {
-  await saveLayersModelTo(tinyEncoder(opts.size, opts.latentDim), join(dir, 'encoder'));
-  await saveLayersModelTo(tinyDecoder(opts.size, opts.latentDim), join(dir, 'decoder'));
-  const manifest = {
+/** A complete VAE manifest around `config` and `params` (the other fields are placeholders). */
+export function vaeManifest(config: VaeConfigRecord, params: Partial<VaeParamsRecord> = {}): VaeTrainManifest {
+  return {
     format: 1,
     kind: 'vae',
     models: { encoder: 'encoder/model.json', decoder: 'decoder/model.json' },
-    config: { imageSize: opts.size, latent: { family: 'vmf', dim: opts.latentDim }, encoder: { kind: opts.encoderKind }, seed: 7 },
-    params: opts.params ?? { seed: 7 },
+    config,
+    params: { seed: 7, beta: 1, augmentRotation: false, ...params },
     epoch: 1,
     epochs: 1,
     metrics: {},
     finalMetrics: {},
+    data: { dir: 'datasets', train: { manifestSha256: '0'.repeat(64), images: 1 }, augmentation: 'none' },
     codeVersion: 'test',
     backend: 'tensorflow',
   };
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+}
+
+/** Writes a VAE output folder as the train stage does (manifest.json + encoder/ + decoder/). */
+export async function writeTinyVae(dir: string, opts: { size: number; latentDim: number; encoderKind: 'cnn' | 'gcnn'; params?: Partial<VaeParamsRecord> }): Promise<void> {
+  await saveLayersModel(tinyEncoder(opts.size, opts.latentDim), join(dir, 'encoder'));
+  await saveLayersModel(tinyDecoder(opts.size, opts.latentDim), join(dir, 'decoder'));
+  const config = { imageSize: opts.size, latent: { family: 'vmf', dim: opts.latentDim }, encoder: { kind: opts.encoderKind }, seed: 7 };
+  writeTrainManifest(dir, vaeManifest(config, opts.params));
 }
 
 export async function writeTinyJudge(dir: string, size: number): Promise<void> {
-  await saveLayersModelTo(tinyJudge(size), join(dir, 'judge'));
-  await writeFile(
-    join(dir, 'manifest.json'),
-    JSON.stringify({ format: 1, kind: 'judge', models: { judge: 'judge/model.json' }, config: { imageSize: size }, params: { seed: 3 }, codeVersion: 'test', backend: 'tensorflow' }),
-  );
+  await saveLayersModel(tinyJudge(size), join(dir, 'judge'));
+  const manifest: JudgeTrainManifest = {
+    format: 1,
+    kind: 'judge',
+    models: { judge: 'judge/model.json' },
+    config: { imageSize: size },
+    params: { seed: 3 },
+    epoch: 1,
+    epochs: 1,
+    metrics: {},
+    finalMetrics: {},
+    test: { loss: 2.3, accuracy: 0.1, images: 10 },
+    data: { dir: 'datasets', train: { manifestSha256: '0'.repeat(64), images: 1 }, augmentation: 'none' },
+    codeVersion: 'test',
+    backend: 'tensorflow',
+  };
+  writeTrainManifest(dir, manifest);
 }

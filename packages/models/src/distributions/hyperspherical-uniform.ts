@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from './distribution.ts';
 import { InvalidDistributionArgumentError } from './errors.ts';
-import { checkSeed, deriveSeed } from './seeds.ts';
+import { deriveSeedMurmur3 } from '@sgvae/contracts';
+import { checkSeed } from './seeds.ts';
 import { checkAmbientDim, logSphereArea } from './sphere.ts';
 
 /**
@@ -29,7 +30,7 @@ export class HypersphericalUniform implements Distribution {
   sample(seed: number): tf.Tensor2D {
     checkSeed(seed);
     return tf.tidy(() => {
-      const normal = tf.randomNormal([this.batchSize, this.ambientDim], 0, 1, 'float32', deriveSeed(seed, 0));
+      const normal = tf.randomNormal([this.batchSize, this.ambientDim], 0, 1, 'float32', deriveSeedMurmur3(seed, 0));
       return tf.div(normal, tf.norm(normal, 'euclidean', 1, true)) as tf.Tensor2D;
     });
   }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from './distribution.ts';
 import { InvalidDistributionArgumentError } from './errors.ts';
 import { registerKL } from './kl-registry.ts';
-import { checkSeed, deriveSeed } from './seeds.ts';
+import { deriveSeedMurmur3 } from '@sgvae/contracts';
+import { checkSeed } from './seeds.ts';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -31,7 +32,7 @@ export class Normal implements Distribution {
   sample(seed: number): tf.Tensor2D {
     checkSeed(seed);
     return tf.tidy(() => {
-      const eps = tf.randomNormal(this.loc.shape, 0, 1, 'float32', deriveSeed(seed, 0));
+      const eps = tf.randomNormal(this.loc.shape, 0, 1, 'float32', deriveSeedMurmur3(seed, 0));
       return tf.add(this.loc, tf.mul(this.scale, eps)) as tf.Tensor2D;
     });
   }
@@ -70,7 +71,7 @@ export class StandardNormal implements Distribution {
 
   sample(seed: number): tf.Tensor2D {
     checkSeed(seed);
-    return tf.randomNormal([this.batchSize, this.eventSize], 0, 1, 'float32', deriveSeed(seed, 0));
+    return tf.randomNormal([this.batchSize, this.eventSize], 0, 1, 'float32', deriveSeedMurmur3(seed, 0));
   }
 
   logProb(value: tf.Tensor2D): tf.Tensor1D {

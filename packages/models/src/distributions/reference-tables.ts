@@ -1,5 +1,5 @@
-// Reference values from the project's models research notes, section 1.0
-// (mpmath at 40 digits, cross-checked with scipy). Used by the specs only.
+// Reference values computed with mpmath at 40 digits and cross-checked with
+// scipy. Used by the specs only.
 
 /** log I_v(kappa): rows v, columns kappa. */
 export const LOG_BESSEL_I_TABLE: { nu: number; kappa: number; logI: number }[] = [

@@ -15,7 +15,8 @@
 // through the tape took 8.5 ms, against 3.0 ms with this op).
 import * as tf from '@tensorflow/tfjs-core';
 import { SamplerExhaustedError } from './errors.ts';
-import { OPEN_UNIT_MAX, OPEN_UNIT_MIN, deriveSeed } from './seeds.ts';
+import { deriveSeedMurmur3 } from '@sgvae/contracts';
+import { OPEN_UNIT_MAX, OPEN_UNIT_MIN, checkSeed } from './seeds.ts';
 
 /** Keeps sqrt and its gradient finite where a draw lands exactly on a pole. */
 const TINY = 1e-30;
@@ -51,6 +52,7 @@ export function sampleVmfCosine(
   seed: number,
   options: CosineSamplerOptions,
 ): tf.Tensor2D {
+  checkSeed(seed);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const k = args[0] as tf.Tensor2D;
     const save = args[1] as tf.GradSaveFunc;
@@ -85,7 +87,7 @@ type Draw = CosineSample & { psi: tf.Tensor2D };
 const PSI_SERIES_MAX_KAPPA = 0.1;
 function inverseCdfCosine(kappa: tf.Tensor2D, seed: number): Draw {
   return tf.tidy(() => {
-    const u = tf.randomUniform(kappa.shape, OPEN_UNIT_MIN, OPEN_UNIT_MAX, 'float32', deriveSeed(seed, 0));
+    const u = tf.randomUniform(kappa.shape, OPEN_UNIT_MIN, OPEN_UNIT_MAX, 'float32', deriveSeedMurmur3(seed, 0));
     const oneMinusU = tf.sub(1, u);
     const small = tf.lessEqual(kappa, 1);
     // Each branch sees kappa clamped into its own range so neither produces Inf/NaN.
@@ -152,9 +154,9 @@ function woodBlock(
   return tf.tidy(() => {
     const rows = b.shape[0];
     const shape: [number, number] = [rows, proposals];
-    const x = tf.maximum(tf.randomGamma(shape, sphereDim / 2, 1, 'float32', deriveSeed(seed, round, 1)), TINY);
-    const y = tf.maximum(tf.randomGamma(shape, sphereDim / 2, 1, 'float32', deriveSeed(seed, round, 2)), TINY);
-    const logU = tf.log(tf.randomUniform(shape, OPEN_UNIT_MIN, OPEN_UNIT_MAX, 'float32', deriveSeed(seed, round, 3)));
+    const x = tf.maximum(tf.randomGamma(shape, sphereDim / 2, 1, 'float32', deriveSeedMurmur3(seed, round, 1)), TINY);
+    const y = tf.maximum(tf.randomGamma(shape, sphereDim / 2, 1, 'float32', deriveSeedMurmur3(seed, round, 2)), TINY);
+    const logU = tf.log(tf.randomUniform(shape, OPEN_UNIT_MIN, OPEN_UNIT_MAX, 'float32', deriveSeedMurmur3(seed, round, 3)));
     const bx = tf.mul(b, x);
     const denominator = tf.add(y, bx);
     const w = tf.div(tf.sub(y, bx), denominator);

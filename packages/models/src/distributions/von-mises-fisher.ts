@@ -6,7 +6,8 @@ import { placeAroundMu } from './householder.ts';
 import { HypersphericalUniform } from './hyperspherical-uniform.ts';
 import { klVmfUniform } from './kl-vmf-uniform.ts';
 import { registerKL } from './kl-registry.ts';
-import { checkSeed, deriveSeed } from './seeds.ts';
+import { deriveSeedMurmur3 } from '@sgvae/contracts';
+import { checkSeed } from './seeds.ts';
 import { checkAmbientDim, logSphereArea } from './sphere.ts';
 import { sampleVmfCosine } from './vmf-cosine-sampler.ts';
 import { vmfShiftedLogNormalizer } from './vmf-log-normalizer.ts';
@@ -75,10 +76,10 @@ export class VonMisesFisher implements Distribution {
   sample(seed: number): tf.Tensor2D {
     checkSeed(seed);
     return tf.tidy(() => {
-      const cosine = sampleVmfCosine(this.kappa, this.ambientDim, deriveSeed(seed, 0), {
+      const cosine = sampleVmfCosine(this.kappa, this.ambientDim, deriveSeedMurmur3(seed, 0), {
         proposalsPerSample: this.proposalsPerSample,
       });
-      const normal = tf.randomNormal([this.batchSize, this.ambientDim - 1], 0, 1, 'float32', deriveSeed(seed, 1));
+      const normal = tf.randomNormal([this.batchSize, this.ambientDim - 1], 0, 1, 'float32', deriveSeedMurmur3(seed, 1));
       const tangent = tf.div(normal, tf.maximum(tf.norm(normal, 'euclidean', 1, true), TINY)) as tf.Tensor2D;
       return placeAroundMu(this.mu, cosine, tangent);
     });

@@ -4,10 +4,11 @@
 // by 45 degrees, so any content above the coarse grid's Nyquist frequency
 // (which nonlinearities create) aliases differently for the input and its
 // rotated copy. Training on upright digits then learns to exploit that
-// difference (models-research 2.7). Blurring first makes conv -> subsample act
-// on band-limited maps (blur and convolution commute), the anti-aliased
-// downsampling of escnn's PointwiseAvgPoolAntialiased. The kernel is
-// symmetric under the dihedral group, so quarter turns stay exact.
+// difference (the plain C8 encoder's mean cosine of mu between turned copies
+// fell to 0.78 after five epochs; nets/config.ts). Blurring first makes
+// conv -> subsample act on band-limited maps (blur and convolution commute),
+// the anti-aliased downsampling of escnn's PointwiseAvgPoolAntialiased. The
+// kernel is symmetric under the dihedral group, so quarter turns stay exact.
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import type { Shape } from '@tensorflow/tfjs-layers';

@@ -10,7 +10,7 @@ import {
 } from './basis.ts';
 import { BasisError } from './errors.ts';
 
-describe('steerable basis (escnn defaults, models-research 2.2)', () => {
+describe('steerable basis (escnn defaults)', () => {
   it('uses escnn rings, widths and per-ring frequency limits', () => {
     expect(defaultRings(5)).toEqual([
       { radius: 0, sigma: 0.005, maxFrequency: 0 },

@@ -1,7 +1,9 @@
 // Steerable kernel bases on the pixel grid: circular harmonics cos/sin(k phi)
-// times Gaussian rings, band-limited per ring with escnn's defaults
-// (models-research 2.2), and the matrices that expand learned coefficients
-// into the dense filters of C_N lifting and regular group convolutions.
+// times Gaussian rings, band-limited per ring with escnn's defaults (rings at
+// evenly spaced radii out to the kernel's edge, Gaussian widths 0.6 px, 0.4 px
+// for the outermost ring, and a frequency cut-off per ring; defaultRings), and
+// the matrices that expand learned coefficients into the dense filters of C_N
+// lifting and regular group convolutions.
 //
 // A filter of a C_N layer is one learned function psi on the plane; the filter
 // for output orientation r is psi rotated by theta_r = 2 pi r / N. Because psi

@@ -5,7 +5,7 @@ import { measureEquivariance } from './action.ts';
 import { GroupConv2D, LiftingConv2D } from './cyclic-conv.ts';
 import { FieldTypeError, GridGeometryError } from './errors.ts';
 import { cyclicGroup, regularFields, tagFieldType, trivialFields } from './field-type.ts';
-import { smoothDiskImages } from './test-inputs.ts';
+import { smoothDiskImages } from '../testing/test-inputs.ts';
 
 const quarterElements = (n: number): number[] => [1, 2, 3].map((k) => (k * n) / 4);
 

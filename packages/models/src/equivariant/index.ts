@@ -64,8 +64,6 @@ export { GroupPooling } from './group-pooling.ts';
 export type { GroupPoolingArgs } from './group-pooling.ts';
 export { GlobalDiskPooling } from './global-disk-pooling.ts';
 export type { GlobalDiskPoolingArgs } from './global-disk-pooling.ts';
-export { smoothDiskImages } from './test-inputs.ts';
-export type { SmoothDiskOptions } from './test-inputs.ts';
 export { fieldBatchNormTraining, fieldMoments } from './field-batch-norm-op.ts';
 export type { FieldBatchNormResult } from './field-batch-norm-op.ts';
 export {

@@ -8,7 +8,7 @@ import { rotateBilinear } from './spatial.ts';
 import { measureInvariance } from './action.ts';
 import { cyclicGroup, regularFields, trivialFields } from './field-type.ts';
 import { rot90 } from './spatial.ts';
-import { smoothDiskImages } from './test-inputs.ts';
+import { smoothDiskImages } from '../testing/test-inputs.ts';
 import { GridGeometryError, LayerArgumentError } from './errors.ts';
 import { buildEncoder } from '../nets/encoders.ts';
 import { expectLayerChainRoundTrip, type ChainLayer } from '../testing/layer-round-trip.ts';

@@ -8,7 +8,7 @@ import { GroupBatchNorm } from './group-batch-norm.ts';
 import { GroupPooling } from './group-pooling.ts';
 import { PointwiseActivation, PointwiseDropout } from './pointwise.ts';
 import { diskMaskValues } from './spatial.ts';
-import { smoothDiskImages } from './test-inputs.ts';
+import { smoothDiskImages } from '../testing/test-inputs.ts';
 
 const allElements = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 

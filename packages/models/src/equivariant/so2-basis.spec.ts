@@ -24,7 +24,7 @@ function component(values: Float64Array, kernelSize: number, dIn: number, dOut: 
   return Array.from({ length: kernelSize * kernelSize }, (_, p) => values[(p * dIn + i) * dOut + o]!);
 }
 
-describe('SO(2) steerable basis (escnn SO(2) solution, models-research 2.1-2.2)', () => {
+describe('SO(2) steerable basis (escnn SO(2) solution)', () => {
   it('has the allowed angular frequencies m - n and m + n, cut per ring: counts for kernel 5', () => {
     // Rings of kernel 5: r = 0 (cut-off 0), 1 and 2 (cut-off 2).
     const count = (n: number, m: number): number => so2BasisSize(5, [n], [m]);

@@ -1,5 +1,5 @@
 // Steerable kernel basis between band-limited SO(2) fields (escnn's SO(2)
-// solution, models-research 2.1-2.2), sampled on the pixel grid, and the
+// solution), sampled on the pixel grid, and the
 // matrix that expands learned coefficients into a dense conv2d filter.
 //
 // A kernel kappa from an input irrep of frequency n to an output irrep of

@@ -6,7 +6,7 @@ import { FieldTypeError, GridGeometryError } from './errors.ts';
 import { SO2_GROUP, cyclicGroup, fourierFields, regularFields, tagFieldType, trivialFields } from './field-type.ts';
 import { measureSo2Equivariance, type So2EquivarianceError } from './so2-action.ts';
 import { So2Conv2D } from './so2-conv.ts';
-import { smoothDiskImages } from './test-inputs.ts';
+import { smoothDiskImages } from '../testing/test-inputs.ts';
 
 const L = 3;
 const D = 2 * L + 1;

@@ -9,8 +9,8 @@
 //
 // Geometry: odd kernels only. The tiny paper used kernel 4, but an even
 // kernel puts each output sample halfway between input samples, so the
-// rotation centre leaves the grid and no rotation is exact; models-research
-// 2.2 also notes that escnn's rings degenerate to one usable ring at k = 4.
+// rotation centre leaves the grid and no rotation is exact; and escnn's rings
+// degenerate to one usable ring (cut-off 2) at k = 4.
 // The presets use kernel 5 with padding 2 on a 33 x 33 image (33 -> 17 -> 17
 // -> 9 with strides 2, 1, 2), which keeps every layer's grid centred.
 import * as tf from '@tensorflow/tfjs-core';

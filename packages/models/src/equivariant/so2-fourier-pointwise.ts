@@ -1,5 +1,5 @@
 // Fourier pointwise nonlinearity for band-limited SO(2) fields (escnn's
-// FourierPointwise / FourierELU, models-research 2.3). Each field holds the
+// FourierPointwise / FourierELU). Each field holds the
 // Fourier coefficients c (frequencies 0..L, 2L + 1 values) of a function f on
 // the circle. A fixed matrix A [N, 2L+1] samples f at the N angles 2 pi i / N,
 // the activation acts on the samples, and the regularised pseudo-inverse

@@ -1,4 +1,4 @@
-// Invariant map by norms (escnn's NormPool, models-research 2.4): each
+// Invariant map by norms (escnn's NormPool): each
 // Fourier field of band limit L becomes L + 1 invariant scalars, its
 // frequency-0 coefficient (already invariant, kept with its sign) and the
 // length of each frequency-k pair. Rotations only turn the pairs, so the

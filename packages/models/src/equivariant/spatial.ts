@@ -1,7 +1,9 @@
 // The plane on which the groups act: NHWC maps, row 0 at the top, rotation
 // about the centre ((H-1)/2, (W-1)/2), positive angle = counter-clockwise as
-// displayed (the data package's convention). In coordinates x = col - c,
-// y = c - row (y up) a rotation g acts on a map f by (g f)(p) = f(g^-1 p).
+// displayed (the convention of @sgvae/contracts' rotation, which every stage
+// shares). In coordinates x = col - c, y = c - row (y up) a rotation g acts
+// on a map f by (g f)(p) = f(g^-1 p).
+import { bilinearRotationTable } from '@sgvae/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { GridGeometryError } from './errors.ts';
 
@@ -38,39 +40,16 @@ function bilinearPlan(height: number, width: number, angle: number): BilinearPla
   const cached = bilinearPlans.get(key);
   if (cached !== undefined) return cached;
   const n = height * width;
+  // The project's one rotation map, snapped so that grid-exact angles (90 deg
+  // and the like) stay an exact permutation; regrouped by tap for gathers.
+  const table = bilinearRotationTable(height, width, angle, { snapToGrid: true });
   const indices = [0, 1, 2, 3].map(() => new Int32Array(n));
   const weights = [0, 1, 2, 3].map(() => new Float32Array(n));
-  const cy = (height - 1) / 2;
-  const cx = (width - 1) / 2;
-  const cos = Math.cos(angle);
-  const sin = Math.sin(angle);
-  // Snapping keeps grid-exact angles (90 deg and the like) an exact permutation
-  // instead of a 1 - 1e-16 / 1e-16 split between neighbours.
-  const snap = (v: number): number => (Math.abs(v - Math.round(v)) < 1e-9 ? Math.round(v) : v);
-  for (let i = 0; i < height; i++) {
-    for (let j = 0; j < width; j++) {
-      const x = j - cx;
-      const y = cy - i;
-      const xs = cos * x + sin * y;
-      const ys = -sin * x + cos * y;
-      const row = snap(cy - ys);
-      const col = snap(cx + xs);
-      const r0 = Math.floor(row);
-      const c0 = Math.floor(col);
-      const fr = row - r0;
-      const fc = col - c0;
-      const corners: Array<[number, number, number]> = [
-        [r0, c0, (1 - fr) * (1 - fc)],
-        [r0, c0 + 1, (1 - fr) * fc],
-        [r0 + 1, c0, fr * (1 - fc)],
-        [r0 + 1, c0 + 1, fr * fc],
-      ];
-      const p = i * width + j;
-      corners.forEach(([r, c, w], t) => {
-        const inside = r >= 0 && r < height && c >= 0 && c < width && w > 0;
-        indices[t]![p] = inside ? r * width + c : 0;
-        weights[t]![p] = inside ? w : 0;
-      });
+  for (let p = 0; p < n; p++) {
+    for (let t = 0; t < 4; t++) {
+      const source = table.source[4 * p + t]!;
+      indices[t]![p] = source < 0 ? 0 : source;
+      weights[t]![p] = table.weight[4 * p + t]!;
     }
   }
   const plan = { indices, weights };

@@ -190,15 +190,14 @@ export type VaeNetConfigInput = DeepPartial<Omit<VaeNetConfig, 'encoder'>> & {
 
 const BN: BatchNormConfig = { momentum: 0.9, epsilon: 1e-5 };
 
-// default: C8 with 8/16/16 regular fields (64/128/128 channels), the size of
-// the escnn reference runs in stack-notes. A group convolution costs what a
-// plain convolution with N x fields channels costs, so this encoder is several
-// times the S-VAE's FLOPs at equal parameters (bench/models.bench.ts measures
-// both). paper: C8 with 48/64/96 fields, about 800k encoder parameters like the
-// paper's escnn encoder; meant for a GPU.
+// default: C8 with 8/16/16 regular fields (64/128/128 channels). A group
+// convolution costs what a plain convolution with N x fields channels costs,
+// so this encoder is several times the S-VAE's FLOPs at equal parameters
+// (bench/models.bench.ts measures both). paper: C8 with 48/64/96 fields, about
+// 800k encoder parameters like the paper's escnn encoder; meant for a GPU.
 // Invariance between quarter turns, measured after two epochs on upright
-// digits (mean cosine of mu over a 10-degree grid; scratch runs recorded in
-// the issue notes): the plain C8 encoder drifts (0.78 after five epochs);
+// digits (mean cosine of mu over a 10-degree grid): the plain C8 encoder
+// drifts (0.78 after five epochs);
 // blurring before the strided layers (antialias), pooling over rings and the
 // orientation spectrum keep more of the digit but still drift; averaging over
 // an orbit of input turns cancels the drift's low harmonics (0.948 with 2
@@ -257,7 +256,7 @@ const PAPER_GCNN: VaeNetConfig = {
   decoder: { widths: [128, 64, 32], kernelSize: 5, activation: 'relu', batchNorm: true, dropout: 0.2 },
 };
 
-// SO(2) encoders (models-research 2.2-2.4). Fields carry the irreps of
+// SO(2) encoders (escnn's SO(2) design). Fields carry the irreps of
 // frequencies 0..L with L = 3 (7 channels per field) and the Fourier ELU
 // samples them at N = 16 angles, the escnn tutorial's choice: at L = 3 the
 // aliasing error of the nonlinearity at random angles is about 0.6% (1.6% at

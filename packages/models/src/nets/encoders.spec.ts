@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureInvariance } from '../equivariant/action.ts';
-import { smoothDiskImages } from '../equivariant/test-inputs.ts';
+import { smoothDiskImages } from '../testing/test-inputs.ts';
 import { countEncoderParams, resolveVaeNetConfig } from './config.ts';
 import { buildEncoder } from './encoders.ts';
 import { loadNet, saveNet } from './io.ts';
@@ -65,7 +65,8 @@ describe('S-GVAE encoder', () => {
   it('stays close at 45 degrees (C8) and 22.5 degrees (C16) on smooth images inside the disk', () => {
     // Bound on max ||mu(R x) - mu(x)|| (mu has unit norm) at initialisation, bilinear rotation of smooth
     // inputs (Gaussian blur sigma 2 px). The plain CNN under the same rotation is printed for scale;
-    // trained encoders can drift further (models-research 2.7).
+    // trained encoders can drift further (training on upright digits learns the aliasing of strided
+    // layers, which differs between an image and its turned copy: see equivariant/antialias-blur.ts).
     const BOUND = 0.1;
     const x = smoothDiskImages(8, 33, 1, { seed: 13 });
     const lines: string[] = [];

@@ -108,16 +108,3 @@ export function identityOrder(count: number): Uint32Array {
   for (let i = 0; i < count; i++) order[i] = i;
   return order;
 }
-
-/** Picks the images at `indices` into a new set. */
-export function subsetImages(set: ImageSet, indices: ArrayLike<number>): ImageSet {
-  const area = set.size * set.size;
-  const images = new Uint8Array(indices.length * area);
-  const labels = set.labels === undefined ? undefined : new Uint8Array(indices.length);
-  for (let i = 0; i < indices.length; i++) {
-    const k = indices[i];
-    images.set(set.images.subarray(k * area, (k + 1) * area), i * area);
-    if (labels !== undefined) labels[i] = set.labels![k];
-  }
-  return { images, labels, count: indices.length, size: set.size };
-}

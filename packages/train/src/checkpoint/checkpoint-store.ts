@@ -1,12 +1,12 @@
 // The resume folder. Each checkpoint is a complete snapshot folder
-// (state.json + one .bin per blob) renamed into place under a new name, and
+// (state.json + one .bin per blob) written atomically under a new name, and
 // `latest.json` -- replaced by an atomic rename -- points at the newest one.
 // Older snapshots are deleted only after the pointer moved, so at every
 // instant the pointer names a complete snapshot, whatever kills the process.
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '../errors.ts';
-import { writeFileAtomically } from './atomic-dir.ts';
+import { writeFileAtomically, writeFolderAtomicallyAsync } from '@sgvae/contracts';
 import type { EncodedWeights } from './weights.ts';
 
 export const LATEST = 'latest.json';
@@ -33,23 +33,19 @@ export async function writeCheckpoint<M>(
   blobs: Record<string, EncodedWeights>,
 ): Promise<string> {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new CheckpointError(dir, `bad snapshot name "${name}"`, 'use [A-Za-z0-9._-]');
-  await mkdir(dir, { recursive: true });
   const final = join(dir, name);
-  const tmp = join(dir, `.${name}.tmp-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp);
-  const stored: StoredState<M> = { format: 1, meta, blobs: {} };
-  for (const [key, blob] of Object.entries(blobs)) {
-    const file = `${key}.bin`;
-    await writeFile(join(tmp, file), new Uint8Array(blob.data));
-    stored.blobs[key] = { file, specs: blob.specs };
-  }
-  await writeFile(join(tmp, STATE), JSON.stringify(stored));
   // Re-writing the same snapshot name (an interrupt right after an epoch
-  // boundary) must not leave a moment without it: the pointer still names it.
-  await rm(final, { recursive: true, force: true });
-  await rename(tmp, final);
-  await writeFileAtomically(join(dir, LATEST), JSON.stringify({ snapshot: name }) + '\n');
+  // boundary) replaces it whole; the pointer keeps naming a complete one.
+  await writeFolderAtomicallyAsync(final, async (tmp) => {
+    const stored: StoredState<M> = { format: 1, meta, blobs: {} };
+    for (const [key, blob] of Object.entries(blobs)) {
+      const file = `${key}.bin`;
+      await writeFile(join(tmp, file), new Uint8Array(blob.data));
+      stored.blobs[key] = { file, specs: blob.specs };
+    }
+    await writeFile(join(tmp, STATE), JSON.stringify(stored));
+  });
+  writeFileAtomically(join(dir, LATEST), JSON.stringify({ snapshot: name }) + '\n');
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isDirectory() && entry.name !== name && /^(e\d|\.e\d)/.test(entry.name)) {
       await rm(join(dir, entry.name), { recursive: true, force: true });

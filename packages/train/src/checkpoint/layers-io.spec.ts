@@ -1,10 +1,9 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeStaleSiblings, writeDirAtomically } from './atomic-dir.ts';
 import { loadLayersModel, saveLayersModel } from './layers-io.ts';
 
 const dirs: string[] = [];
@@ -27,28 +26,5 @@ describe('layers-format folders', () => {
     tf.dispose([x, a, b]);
     model.dispose();
     loaded.dispose();
-  });
-});
-
-describe('writeDirAtomically', () => {
-  it('replaces a folder whole and leaves it untouched when writing fails', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'atomic-'));
-    dirs.push(root);
-    const target = join(root, 'out');
-    await writeDirAtomically(target, (tmp) => writeFile(join(tmp, 'a.txt'), 'one'));
-    await writeDirAtomically(target, (tmp) => writeFile(join(tmp, 'b.txt'), 'two'));
-    expect(await readdir(target)).toEqual(['b.txt']);
-    await expect(
-      writeDirAtomically(target, async (tmp) => {
-        await writeFile(join(tmp, 'c.txt'), 'half');
-        throw new Error('disk full');
-      }),
-    ).rejects.toThrow('disk full');
-    expect(await readdir(target)).toEqual(['b.txt']);
-    expect(await readdir(root)).toEqual(['out']);
-    await mkdir(join(root, '.out.tmp-123-abc'));
-    await mkdir(join(root, '.other.tmp-1'));
-    await removeStaleSiblings(target);
-    expect((await readdir(root)).sort()).toEqual(['.other.tmp-1', 'out']);
   });
 });

@@ -2,7 +2,7 @@
 // from the rows kept in the checkpoint, so a resumed run never shows the
 // epochs of an abandoned attempt twice.
 import { join } from 'node:path';
-import { writeFileAtomically } from '../checkpoint/atomic-dir.ts';
+import { writeFileAtomically } from '@sgvae/contracts';
 
 /** One epoch's metrics: numbers only, `epoch` first. */
 export type MetricsRow = Readonly<Record<string, number>>;
@@ -30,6 +30,6 @@ export function toCsv(rows: readonly MetricsRow[]): string {
 
 /** Writes `metrics.jsonl` and `metrics.csv` into `dir`. */
 export async function writeMetricsFiles(dir: string, rows: readonly MetricsRow[]): Promise<void> {
-  await writeFileAtomically(join(dir, METRICS_JSONL), toJsonLines(rows));
-  await writeFileAtomically(join(dir, METRICS_CSV), toCsv(rows));
+  writeFileAtomically(join(dir, METRICS_JSONL), toJsonLines(rows));
+  writeFileAtomically(join(dir, METRICS_CSV), toCsv(rows));
 }

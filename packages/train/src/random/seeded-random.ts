@@ -6,7 +6,8 @@
 // sampler having to thread a seed through, and -- because each block gets a
 // fresh generator derived from (seed, purpose) -- a resumed run needs no
 // generator state beyond the epoch and step it stopped at.
-import { createRng, deriveSeed } from '@sgvae/data';
+import { deriveSeedFnv1a } from '@sgvae/contracts';
+import { createRng } from '@sgvae/data';
 
 /**
  * Runs `fn` with Math.random replaced by a generator seeded from `seed`.
@@ -30,5 +31,5 @@ export function withSeededRandom<T>(seed: number, fn: () => T): T {
 
 /** The seed for one purpose of one run, e.g. `step:3:120`, `shuffle:3`, `init`. */
 export function seedFor(runSeed: number, purpose: string): number {
-  return deriveSeed(runSeed >>> 0, purpose);
+  return deriveSeedFnv1a(runSeed >>> 0, purpose);
 }

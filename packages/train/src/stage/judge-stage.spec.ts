@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readTrainManifest } from '@sgvae/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLayersModel } from '../checkpoint/layers-io.ts';
 import { buildTinyDatasets } from '../testing/tiny-datasets.ts';
 import { judgeConfigFor, resolveJudgeParams, runJudgeStage } from './judge-stage.ts';
-import type { StageManifest } from './stage-output.ts';
 
 let root: string;
 beforeAll(async () => {
@@ -24,11 +24,11 @@ describe('judge stage', () => {
     });
     const rows = result.loop.rows;
     expect(rows[2].loss).toBeLessThan(rows[0].loss);
-    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as StageManifest;
-    expect(manifest.kind).toBe('judge');
+    const manifest = readTrainManifest(out);
+    if (manifest.kind !== 'judge') throw new Error(`expected a judge manifest, got ${manifest.kind}`);
     expect(manifest.models).toEqual({ judge: 'judge/model.json' });
-    expect(manifest.test?.images).toBe(60);
-    expect(manifest.test?.accuracy).toBeGreaterThan(0.1);
+    expect(manifest.test.images).toBe(60);
+    expect(manifest.test.accuracy).toBeGreaterThan(0.1);
     expect(result.summary).toMatch(/^judge light: best epoch .* test accuracy \d+\.\d\d% on 60 images/);
     const csv = await readFile(join(out, 'metrics.csv'), 'utf8');
     expect(csv.split('\n')[0]).toBe('epoch,lr,loss,accuracy,gradNorm,valLoss,valAccuracy,imagesPerSec,trainSeconds,validationSeconds');

@@ -1,6 +1,7 @@
 // The judge training stage: a ResNet classifier on upright digits, with
 // light rotation augmentation; its accuracy on the test set is reported.
 import { join } from 'node:path';
+import { trainProvenance } from '@sgvae/contracts';
 import { buildJudge, resolveJudgeConfig, type JudgeConfig } from '@sgvae/models';
 import { ImageBatches } from '../batching/image-batches.ts';
 import { restoreModelWeights } from '../checkpoint/weights.ts';
@@ -10,7 +11,7 @@ import { evaluate, runTrainingLoop } from '../loop/train-loop.ts';
 import { resolveParams } from '../params/schema.ts';
 import { JUDGE_SCHEMA, type JudgeParams } from '../params/stage-params.ts';
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
-import { defaultCheckpointDir, fmt, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, stageProvenance, type StageResult, summaryLine } from './stage-common.ts';
+import { defaultCheckpointDir, fmt, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, type StageResult, summaryLine } from './stage-common.ts';
 import { writeStageOutput } from './stage-output.ts';
 
 export function resolveJudgeParams(raw: unknown, file?: string): JudgeParams {
@@ -78,7 +79,7 @@ export async function runJudgeStage(options: StageOptions): Promise<StageResult>
           [params.testSet]: { manifestSha256: test.manifestSha256, images: test.set.count },
           augmentation: batches.augmentation,
         },
-        ...stageProvenance(options),
+        ...trainProvenance(options),
       },
       rows: loop.rows,
       tensorboardDir: join(checkpointDir, 'tensorboard'),

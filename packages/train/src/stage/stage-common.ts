@@ -2,9 +2,8 @@
 // summary line.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { NumericsProvenance } from '@sgvae/contracts';
-import { ArtifactError, readDatasetFrom, readDatasetsIndex } from '@sgvae/data';
-import { RandomRotation } from '@sgvae/data';
+import { ArtifactError, type NumericsProvenance, readDatasetsIndex, type TrainManifest } from '@sgvae/contracts';
+import { RandomRotation, readDatasetFrom } from '@sgvae/data';
 import { ImageBatches, type ImageSet } from '../batching/image-batches.ts';
 import { TrainDataError } from '../errors.ts';
 import type { AfterEpochInfo, LoopOptions, LoopResult } from '../loop/train-loop.ts';
@@ -14,7 +13,6 @@ import { formatDuration } from '../observe/progress.ts';
 import type { ScalarWriterFactory } from '../observe/tensorboard.ts';
 import { canonicalJson } from '../params/params-file.ts';
 import { NON_SEMANTIC_PARAMS } from '../params/stage-params.ts';
-import type { StageManifest } from './stage-output.ts';
 
 export interface StageOptions {
   /** The stage's params as read from its file (validated and completed here). */
@@ -52,7 +50,7 @@ export interface StageOptions {
 }
 
 export interface StageResult {
-  manifest: StageManifest;
+  manifest: TrainManifest;
   outDir: string;
   loop: LoopResult;
   /** One line: what was trained, the best epoch, its scores, time and speed. */
@@ -122,16 +120,6 @@ export function resumeKey(
     code: codeFingerprint ?? null,
   });
   return createHash('sha256').update(identity).digest('hex');
-}
-
-/** The manifest fields that say which code, backend and machine trained the models. */
-export function stageProvenance(options: StageOptions): Pick<StageManifest, 'codeVersion' | 'codeFingerprint' | 'backend' | 'numerics'> {
-  return {
-    codeVersion: options.codeVersion ?? 'unknown',
-    ...(options.codeFingerprint === undefined ? {} : { codeFingerprint: options.codeFingerprint }),
-    backend: options.backend ?? 'unknown',
-    ...(options.numerics === undefined ? {} : { numerics: options.numerics }),
-  };
 }
 
 export function fmt(x: number): string {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sourceFingerprint } from '@sgvae/contracts';
+import { readTrainManifest, sourceFingerprint } from '@sgvae/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLayersModel } from '../checkpoint/layers-io.ts';
@@ -12,7 +12,6 @@ import { silentProgress } from '../observe/progress.ts';
 import type { ScalarWriter } from '../observe/tensorboard.ts';
 import { buildTinyDatasets } from '../testing/tiny-datasets.ts';
 import type { StageOptions } from './stage-common.ts';
-import type { StageManifest } from './stage-output.ts';
 import { runVaeStage, resolveVaeParams, vaeNetConfigFor } from './vae-stage.ts';
 
 let root: string;
@@ -67,12 +66,12 @@ describe('VAE stage', () => {
     // tf.memory().numTensors is the same after every epoch: nothing accumulates.
     expect(counts).toHaveLength(3);
     expect(new Set(counts).size).toBe(1);
-    const manifest = JSON.parse(await readFile(join(outA, 'manifest.json'), 'utf8')) as StageManifest;
+    const manifest = readTrainManifest(outA);
     expect(manifest).toMatchObject({ format: 1, kind: 'vae', epochs: 3, codeVersion: 'test', backend: 'tensorflow' });
     expect(manifest.models).toEqual({ encoder: 'encoder/model.json', decoder: 'decoder/model.json' });
     expect(manifest.epoch).toBe(a.loop.best.epoch);
     expect(manifest.metrics.valLoss).toBe(Math.min(...rows.map((r) => r.valLoss)));
-    expect((manifest.params as { encoder: string }).encoder).toBe('gcnn');
+    expect((manifest.params as unknown as { encoder: string }).encoder).toBe('gcnn');
     expect((manifest.config as { latent: unknown }).latent).toEqual({ family: LATENT, dim: 3, kappaInit: LATENT === 'vmf' ? 1 + Math.LN2 : null });
     expect(scalars.some(([name, , step]) => name === 'val/loss' && step === 3)).toBe(true);
     expect(a.summary).toMatch(/^vae gcnn C8 .*best epoch \d\/3 .*wrote /);
@@ -138,7 +137,7 @@ describe('VAE stage', () => {
     expect(retrained.loop.trainImages).toBeGreaterThan(0);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/^starting over: .* cannot be resumed, the code changed since it was written \(code [0-9a-f]{12} -> [0-9a-f]{12}\)$/);
-    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as StageManifest;
+    const manifest = readTrainManifest(out);
     expect(manifest.codeFingerprint).toBe(codeB);
 
     // An interrupted run of unchanged code still resumes.
@@ -184,8 +183,8 @@ describe('VAE stage', () => {
     const b = await train(rotated, {}, { encoder: 'cnn', augmentRotation: true, augmentTarget: 'rotated', epochs: 1 });
     // Same seed, same inputs (the same turns): only the target differs, so the training losses do.
     expect(a.loop.rows[0].reconstruction).not.toBe(b.loop.rows[0].reconstruction);
-    const ma = JSON.parse(await readFile(join(upright, 'manifest.json'), 'utf8')) as StageManifest;
-    const mb = JSON.parse(await readFile(join(rotated, 'manifest.json'), 'utf8')) as StageManifest;
+    const ma = readTrainManifest(upright);
+    const mb = readTrainManifest(rotated);
     expect((ma.params as { augmentTarget: string }).augmentTarget).toBe('upright');
     expect(ma.data?.augmentation).toMatch(/, upright targets$/);
     expect(mb.data?.augmentation).not.toMatch(/upright/);

@@ -1,5 +1,6 @@
 // The VAE training stage: params -> datasets -> models -> loop -> output.
 import { join } from 'node:path';
+import { trainProvenance } from '@sgvae/contracts';
 import { buildDecoder, buildEncoder, resolveVaeNetConfig, type VaeNetConfig } from '@sgvae/models';
 import { TrainDataError, TrainParamsError } from '../errors.ts';
 import { runTrainingLoop } from '../loop/train-loop.ts';
@@ -8,7 +9,7 @@ import { DEFAULT_KAPPA_INIT, VAE_SCHEMA, type VaeParams } from '../params/stage-
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
 import { latentSampler } from '../vae/latent.ts';
 import { createVaeTask } from '../vae/vae-task.ts';
-import { defaultCheckpointDir, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, stageProvenance, type StageResult, summaryLine } from './stage-common.ts';
+import { defaultCheckpointDir, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, type StageResult, summaryLine } from './stage-common.ts';
 import { writeStageOutput } from './stage-output.ts';
 
 /** Validates VAE params and completes them with the defaults of their profile. */
@@ -100,7 +101,7 @@ export async function runVaeStage(options: StageOptions): Promise<StageResult> {
           [params.validationSet]: { manifestSha256: validation.manifestSha256, images: validation.set.count },
           augmentation: batches.augmentation,
         },
-        ...stageProvenance(options),
+        ...trainProvenance(options),
       },
       rows: loop.rows,
       tensorboardDir: join(checkpointDir, 'tensorboard'),

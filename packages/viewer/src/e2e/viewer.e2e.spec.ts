@@ -10,7 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rotateImage } from '@sgvae/data';
+import { rotateImage } from '@sgvae/contracts';
 import { loadVae, type TfVaeRunner } from '@sgvae/eval';
 import { useBackend } from '@sgvae/models/backend';
 import { REFERENCE_FILE, VIEWER_MANIFEST_FILE, checkViewerManifest, decodeDigits, decodeFloat32, rebuildCommand, type ViewerManifest } from '../format.ts';

@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDatasetFrom, rotateImage } from '@sgvae/data';
+import { rotateImage } from '@sgvae/contracts';
+import { readDatasetFrom } from '@sgvae/data';
 import { DEFAULT_EVAL_PARAMS, PoseAligner, loadVae } from '@sgvae/eval';
 import '../testing/setup-backend.ts';
 import { runCli } from '../cli.ts';

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import { readDatasetFrom, readDatasetsIndex, rotateImage, writeFolderAtomically, type Dataset } from '@sgvae/data';
-import { ArtifactError, PoseAligner, loadVae, readTrainManifest, type EvalParams, type TfVaeRunner, type TrainManifest } from '@sgvae/eval';
+import { ContractError, readDatasetsIndex, readTrainManifest, rotateImage, writeFolderAtomically, type TrainManifest } from '@sgvae/contracts';
+import { readDatasetFrom, type Dataset } from '@sgvae/data';
+import { ArtifactError, PoseAligner, loadVae, type EvalParams, type TfVaeRunner } from '@sgvae/eval';
 import {
   DIGITS_FILE,
   REFERENCE_FILE,
@@ -119,7 +120,7 @@ function toFloat(u8: Uint8Array): Float32Array {
  */
 export function poseAvailability(kind: string, manifest: TrainManifest): ViewerModel['pose'] {
   if (kind === 'sgvae' || kind === 'sgvae-so2') return { available: true };
-  const params = manifest.params as Record<string, unknown> | undefined;
+  const params = manifest.params as unknown as Record<string, unknown> | undefined;
   if (kind === 'svae-aug' && params?.augmentTarget === 'upright') return { available: true };
   if (kind === 'svae-aug') {
     return { available: false, reason: 'trained to reconstruct digits in the pose it sees them, so its reconstruction is no upright template to measure the turn against' };
@@ -132,9 +133,9 @@ export function poseAvailability(kind: string, manifest: TrainManifest): ViewerM
 
 /** The train manifest without the machine path of the datasets it read. */
 function publicManifest(manifest: TrainManifest): TrainManifest {
-  const copy = JSON.parse(JSON.stringify(manifest)) as TrainManifest & { data?: Record<string, unknown> };
+  const copy = JSON.parse(JSON.stringify(manifest)) as { data?: Record<string, unknown> };
   if (copy.data && typeof copy.data === 'object') delete copy.data.dir;
-  return copy;
+  return copy as unknown as TrainManifest;
 }
 
 /** model.json and the weight files it names, as files of the viewer under `prefix`. */
@@ -170,7 +171,7 @@ async function loadModel(spec: ModelSpec, pipeline: string): Promise<LoadedModel
     manifest = await readTrainManifest(spec.dir);
     runner = await loadVae(spec.dir, { name: spec.name, batchSize: BATCH });
   } catch (cause) {
-    if (cause instanceof ArtifactError) throw new ViewerExportError(`model "${spec.name}": ${cause.message} ${retrain}`, { cause });
+    if (cause instanceof ArtifactError || cause instanceof ContractError) throw new ViewerExportError(`model "${spec.name}": ${cause.message} ${retrain}`, { cause });
     throw cause;
   }
   return { spec, manifest, runner };

@@ -1,23 +1,41 @@
-// Rotation of square images about their centre.
+// Rotation of square images about their centre: the one implementation every
+// stage uses. The data stage turns its test sets with it and stores the angles
+// (angles.f32), training turns augmented batches with it, the models turn
+// their input with it (the rotation orbit) and the evaluation turns
+// reconstructions with it to measure pose.
 //
 // Conventions (the whole project relies on these):
 // - An image is S x S pixels, row-major, row 0 at the TOP, column 0 at the
 //   left, pixel (row r, col x) centred at (x, r). The rotation centre is
 //   ((S-1)/2, (S-1)/2): a pixel centre when S is odd.
-// - A positive angle (degrees) turns the content COUNTER-CLOCKWISE as the
-//   image is displayed. Rotating by +90 equals numpy's `np.rot90(img)`:
+// - A positive angle turns the content COUNTER-CLOCKWISE as the image is
+//   displayed. Rotating by +90 degrees equals numpy's `np.rot90(img)`:
 //   out[r][x] = in[x][S-1-r]; the right-hand edge moves to the top.
+// - Inverse mapping with bilinear interpolation; points that fall outside
+//   the image read 0.
+//
+// Two kernels compute that map, and each keeps the arithmetic it has always
+// had, because the bytes of the datasets and the weights of trained models
+// depend on it:
+// - ImageRotator (rotateImage, rotateImages): pixel arrays, one angle per
+//   image, fast. Multiples of 90 degrees are an exact pixel permutation; other
+//   angles are bilinear, optionally supersampled; Uint8 output is rounded.
+// - bilinearRotationTable (applyRotationTable): a sparse linear map (four taps
+//   and float32 weights per output pixel) fixed for one angle, to apply to
+//   many images, or to express as a gather on tensors so that gradients flow
+//   through it (the models' rotation orbit).
+//
+// ImageRotator in detail:
 // - Uint8 images hold 0..255 and are written back rounded (half to even) and
 //   clamped; Float32 images are written unrounded. Every output is a convex
 //   combination of input pixels and zeros, so [0, 1] or [0, 255] is kept.
 // - Multiples of 90 degrees are a pure pixel permutation: no arithmetic, so
 //   equivariance tests at 90 degrees can use an exact tolerance.
-// - Other angles: inverse mapping with bilinear interpolation; points that
-//   fall outside the image read 0. With supersampling s, each output pixel
-//   is the mean of s x s bilinear samples at the sub-pixel centres
-//   ((i + 0.5)/s - 0.5 for i < s, in both axes). Supersampling applies only
-//   to non-multiples of 90 degrees, so 0 degrees is the unchanged image while
-//   a tiny angle is slightly smoothed: that discontinuity is inherent.
+// - Other angles: with supersampling s, each output pixel is the mean of
+//   s x s bilinear samples at the sub-pixel centres ((i + 0.5)/s - 0.5 for
+//   i < s, in both axes). Supersampling applies only to non-multiples of 90
+//   degrees, so 0 degrees is the unchanged image while a tiny angle is
+//   slightly smoothed: that discontinuity is inherent.
 //
 // Speed: an output pixel can only be non-zero if its footprint reaches the
 // bounding box of the source's non-zero pixels, so each row is clipped to
@@ -25,7 +43,7 @@
 // the clipping is exact (each sample is still bounds-checked) and removes
 // most of the work. All buffers are allocated once per rotator.
 
-import { DataError } from './errors.ts';
+import { ContractError } from './errors.ts';
 
 export type PixelArray = Uint8Array | Float32Array;
 
@@ -70,14 +88,14 @@ function quarterTurnPermutation(size: number, k: 1 | 2 | 3): Uint32Array {
 
 function checkSize(size: number): void {
   if (!Number.isInteger(size) || size < 1 || size > 4096) {
-    throw new DataError(`image side must be an integer in 1..4096, got ${size}`);
+    throw new ContractError(`image side must be an integer in 1..4096, got ${size}`);
   }
 }
 
-/** Throws a DataError unless `supersample` is an integer in 1..MAX_SUPERSAMPLE. */
+/** Throws a ContractError unless `supersample` is an integer in 1..MAX_SUPERSAMPLE. */
 export function checkSupersample(supersample: number): void {
   if (!Number.isInteger(supersample) || supersample < 1 || supersample > MAX_SUPERSAMPLE) {
-    throw new DataError(`supersample must be an integer in 1..${MAX_SUPERSAMPLE}, got ${supersample}`);
+    throw new ContractError(`supersample must be an integer in 1..${MAX_SUPERSAMPLE}, got ${supersample}`);
   }
 }
 
@@ -88,7 +106,7 @@ export function checkSupersample(supersample: number): void {
 export function createRotationPlan(size: number, angle: number, supersample = 1): RotationPlan {
   checkSize(size);
   checkSupersample(supersample);
-  if (!Number.isFinite(angle)) throw new DataError(`rotation angle must be a finite number of degrees, got ${angle}`);
+  if (!Number.isFinite(angle)) throw new ContractError(`rotation angle must be a finite number of degrees, got ${angle}`);
   // Reduce before converting to radians so that e.g. 450 and 90 behave alike
   // and cos/sin of large angles do not lose precision.
   const reduced = ((angle % 360) + 360) % 360;
@@ -146,9 +164,9 @@ export class ImageRotator {
   /** Rotates one image: src[srcOffset ..] -> dst[dstOffset ..], S*S pixels each. src and dst must not overlap. */
   apply<T extends PixelArray>(plan: RotationPlan, src: T, srcOffset: number, dst: T, dstOffset: number): void {
     const area = this.size * this.size;
-    if (plan.size !== this.size) throw new DataError(`rotation plan is for ${plan.size}x${plan.size} images, rotator for ${this.size}x${this.size}`);
+    if (plan.size !== this.size) throw new ContractError(`rotation plan is for ${plan.size}x${plan.size} images, rotator for ${this.size}x${this.size}`);
     if (srcOffset < 0 || srcOffset + area > src.length || dstOffset < 0 || dstOffset + area > dst.length) {
-      throw new DataError(`image at offsets ${srcOffset} -> ${dstOffset} does not fit arrays of ${src.length} and ${dst.length} pixels`);
+      throw new ContractError(`image at offsets ${srcOffset} -> ${dstOffset} does not fit arrays of ${src.length} and ${dst.length} pixels`);
     }
     if (plan.quarterTurns === 0) {
       dst.set(src.subarray(srcOffset, srcOffset + area), dstOffset);
@@ -334,10 +352,10 @@ export interface RotateOptions {
   supersample?: number;
 }
 
-/** Returns a rotated copy of one S x S image (see the conventions at the top of this file). */
+/** Returns a rotated copy of one S x S image with an ImageRotator (see the conventions at the top of this file). */
 export function rotateImage<T extends PixelArray>(image: T, size: number, angle: number, options: RotateOptions = {}): T {
   checkSize(size);
-  if (image.length !== size * size) throw new DataError(`image has ${image.length} pixels, expected ${size}x${size}`);
+  if (image.length !== size * size) throw new ContractError(`image has ${image.length} pixels, expected ${size}x${size}`);
   const out = (image instanceof Uint8Array ? new Uint8Array(image.length) : new Float32Array(image.length)) as T;
   new ImageRotator(size).apply(createRotationPlan(size, angle, options.supersample ?? 1), image, 0, out, 0);
   return out;
@@ -356,16 +374,16 @@ export function rotateImages<T extends PixelArray>(
 ): T {
   checkSize(size);
   const area = size * size;
-  if (images.length !== count * area) throw new DataError(`stack has ${images.length} pixels, expected ${count} images of ${size}x${size}`);
-  if (angles.length !== count) throw new DataError(`got ${angles.length} angles for ${count} images`);
+  if (images.length !== count * area) throw new ContractError(`stack has ${images.length} pixels, expected ${count} images of ${size}x${size}`);
+  if (angles.length !== count) throw new ContractError(`got ${angles.length} angles for ${count} images`);
   const out = options.out ?? ((images instanceof Uint8Array ? new Uint8Array(images.length) : new Float32Array(images.length)) as T);
-  if (out.length !== images.length) throw new DataError(`output has ${out.length} pixels, expected ${images.length}`);
+  if (out.length !== images.length) throw new ContractError(`output has ${out.length} pixels, expected ${images.length}`);
   if (
     out.buffer === images.buffer &&
     out.byteOffset < images.byteOffset + images.byteLength &&
     images.byteOffset < out.byteOffset + out.byteLength
   ) {
-    throw new DataError('rotateImages cannot write over its input; pass a separate `out`');
+    throw new ContractError('rotateImages cannot write over its input; pass a separate `out`');
   }
   const supersample = options.supersample ?? 1;
   const rotator = new ImageRotator(size);
@@ -374,6 +392,102 @@ export function rotateImages<T extends PixelArray>(
     const angle = angles[n]!;
     if (plan === null || plan.angle !== angle) plan = createRotationPlan(size, angle, supersample);
     rotator.apply(plan, images, n * area, out, n * area);
+  }
+  return out;
+}
+
+/**
+ * A rotation as a sparse linear map: output pixel target[k] is the sum over
+ * t < 4 of weight[4k + t] * input[source[4k + t]], the bilinear taps of its
+ * inverse-rotated position (top-left, top-right, bottom-left, bottom-right).
+ * A tap that falls outside the image or has weight 0 has source -1 and weight 0.
+ */
+export interface RotationTable {
+  readonly height: number;
+  readonly width: number;
+  /** Output pixel index of each entry. */
+  readonly target: Int32Array;
+  /** Four source pixel indices per entry; -1 = no tap. */
+  readonly source: Int32Array;
+  /** Four bilinear weights per entry (float32). */
+  readonly weight: Float32Array;
+}
+
+export interface RotationTableOptions {
+  /** Output pixels to compute (row-major indices); default all. */
+  readonly targets?: Int32Array;
+  /**
+   * Round source coordinates within 1e-9 of a grid line onto it, so that
+   * angles that map the grid onto itself (multiples of 90 degrees, and the
+   * grid-aligned points of 45, 60, ...) give exact taps instead of a
+   * 1 - 1e-16 / 1e-16 split between neighbours. The models' rotations snap;
+   * the evaluation's pose search does not (its estimates were measured
+   * without it, and snapping moves them in the last digits). Default true.
+   */
+  readonly snapToGrid?: boolean;
+}
+
+/**
+ * The bilinear taps that turn a height x width map by `angle` RADIANS
+ * counter-clockwise as displayed about its centre ((height-1)/2, (width-1)/2).
+ * Radians because the models' group elements are radians; callers holding
+ * degrees pass `(degrees * Math.PI) / 180`.
+ */
+export function bilinearRotationTable(height: number, width: number, angle: number, options: RotationTableOptions = {}): RotationTable {
+  const n = height * width;
+  const target = options.targets ?? Int32Array.from({ length: n }, (_, i) => i);
+  const snapToGrid = options.snapToGrid ?? true;
+  const source = new Int32Array(target.length * 4);
+  const weight = new Float32Array(target.length * 4);
+  const cy = (height - 1) / 2;
+  const cx = (width - 1) / 2;
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const snap = (v: number): number => (snapToGrid && Math.abs(v - Math.round(v)) < 1e-9 ? Math.round(v) : v);
+  for (let k = 0; k < target.length; k++) {
+    const p = target[k]!;
+    const j = p % width;
+    const i = (p - j) / width;
+    // Display coordinates (y up); the inverse rotation of the output point is its source.
+    const x = j - cx;
+    const y = cy - i;
+    const xs = cos * x + sin * y;
+    const ys = -sin * x + cos * y;
+    const row = snap(cy - ys);
+    const col = snap(cx + xs);
+    const r0 = Math.floor(row);
+    const c0 = Math.floor(col);
+    const fr = row - r0;
+    const fc = col - c0;
+    const base = 4 * k;
+    setTap(source, weight, base, r0, c0, (1 - fr) * (1 - fc), height, width);
+    setTap(source, weight, base + 1, r0, c0 + 1, (1 - fr) * fc, height, width);
+    setTap(source, weight, base + 2, r0 + 1, c0, fr * (1 - fc), height, width);
+    setTap(source, weight, base + 3, r0 + 1, c0 + 1, fr * fc, height, width);
+  }
+  return { height, width, target, source, weight };
+}
+
+function setTap(source: Int32Array, weight: Float32Array, slot: number, r: number, c: number, w: number, height: number, width: number): void {
+  const used = r >= 0 && r < height && c >= 0 && c < width && w > 0;
+  source[slot] = used ? r * width + c : -1;
+  weight[slot] = used ? w : 0;
+}
+
+/** Applies a table to one image (float64 sums, stored into `out`); writes only the table's target pixels of `out`. */
+export function applyRotationTable(table: RotationTable, image: ArrayLike<number>, out: Float32Array): Float32Array {
+  const { target, source, weight } = table;
+  for (let k = 0, j = 0; k < target.length; k++, j += 4) {
+    // Unused taps carry weight 0 and index -1; reading index 0 instead keeps the loop branch-free.
+    const a = source[j]!;
+    const b = source[j + 1]!;
+    const c = source[j + 2]!;
+    const d = source[j + 3]!;
+    out[target[k]!] =
+      weight[j]! * image[a < 0 ? 0 : a]! +
+      weight[j + 1]! * image[b < 0 ? 0 : b]! +
+      weight[j + 2]! * image[c < 0 ? 0 : c]! +
+      weight[j + 3]! * image[d < 0 ? 0 : d]!;
   }
   return out;
 }
