@@ -2,6 +2,9 @@
 // the code version, the code fingerprint that guards resuming, the machine
 // facts that change the numerics, atomic file and folder writes, seed
 // derivation and image rotation.
+// Browser-safe entries (no `node:` import): `@sgvae/contracts/rotation` and
+// `@sgvae/contracts/seeds`; the models and the pose search import those, so
+// that the model viewer can bundle them.
 export { ArtifactCorruptError, ArtifactError, ArtifactMissingError, ContractError, ContractInputError } from './errors.ts';
 export { CODE_VERSION_ENV, type CodeVersion, formatCodeVersion, gitCodeVersion, parseCodeVersion, resolveCodeVersion } from './code-version.ts';
 export { type SourceFingerprint, sourceFingerprint } from './source-fingerprint.ts';

@@ -1,5 +1,5 @@
 import { EvalInputError } from '../errors.ts';
-import { mulberry32 } from '@sgvae/contracts';
+import { mulberry32 } from '@sgvae/contracts/seeds';
 
 export type LabelArray = Uint8Array | Int32Array | Uint16Array | readonly number[];
 

@@ -1,4 +1,4 @@
-import { applyRotationTable, bilinearRotationTable, type RotationTable } from '@sgvae/contracts';
+import { applyRotationTable, bilinearRotationTable, type RotationTable } from '@sgvae/contracts/rotation';
 import { EvalInputError } from '../errors.ts';
 import { wrapDegrees } from './circular.ts';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from './distribution.ts';
 import { InvalidDistributionArgumentError } from './errors.ts';
-import { deriveSeedMurmur3 } from '@sgvae/contracts';
+import { deriveSeedMurmur3 } from '@sgvae/contracts/seeds';
 import { checkSeed } from './seeds.ts';
 import { checkAmbientDim, logSphereArea } from './sphere.ts';
 

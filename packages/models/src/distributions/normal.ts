@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from './distribution.ts';
 import { InvalidDistributionArgumentError } from './errors.ts';
 import { registerKL } from './kl-registry.ts';
-import { deriveSeedMurmur3 } from '@sgvae/contracts';
+import { deriveSeedMurmur3 } from '@sgvae/contracts/seeds';
 import { checkSeed } from './seeds.ts';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);

@@ -15,7 +15,7 @@
 // through the tape took 8.5 ms, against 3.0 ms with this op).
 import * as tf from '@tensorflow/tfjs-core';
 import { SamplerExhaustedError } from './errors.ts';
-import { deriveSeedMurmur3 } from '@sgvae/contracts';
+import { deriveSeedMurmur3 } from '@sgvae/contracts/seeds';
 import { OPEN_UNIT_MAX, OPEN_UNIT_MIN, checkSeed } from './seeds.ts';
 
 /** Keeps sqrt and its gradient finite where a draw lands exactly on a pole. */

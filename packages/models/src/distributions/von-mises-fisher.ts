@@ -6,7 +6,7 @@ import { placeAroundMu } from './householder.ts';
 import { HypersphericalUniform } from './hyperspherical-uniform.ts';
 import { klVmfUniform } from './kl-vmf-uniform.ts';
 import { registerKL } from './kl-registry.ts';
-import { deriveSeedMurmur3 } from '@sgvae/contracts';
+import { deriveSeedMurmur3 } from '@sgvae/contracts/seeds';
 import { checkSeed } from './seeds.ts';
 import { checkAmbientDim, logSphereArea } from './sphere.ts';
 import { sampleVmfCosine } from './vmf-cosine-sampler.ts';

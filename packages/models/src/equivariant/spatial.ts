@@ -3,7 +3,7 @@
 // displayed (the convention of @sgvae/contracts' rotation, which every stage
 // shares). In coordinates x = col - c, y = c - row (y up) a rotation g acts
 // on a map f by (g f)(p) = f(g^-1 p).
-import { bilinearRotationTable } from '@sgvae/contracts';
+import { bilinearRotationTable } from '@sgvae/contracts/rotation';
 import * as tf from '@tensorflow/tfjs-core';
 import { GridGeometryError } from './errors.ts';
 

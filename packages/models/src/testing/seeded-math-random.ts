@@ -2,7 +2,7 @@
 // (withSeededRandom in packages/train), without this package depending on
 // train or data. mulberry32: small, and its 32-bit outputs are plenty for
 // seeding tfjs's and the device generator's draws in tests.
-import { mulberry32 } from '@sgvae/contracts';
+import { mulberry32 } from '@sgvae/contracts/seeds';
 
 export function withMathRandom<T>(seed: number, fn: () => T): T {
   const next = mulberry32(seed);

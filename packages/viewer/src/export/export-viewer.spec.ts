@@ -80,7 +80,8 @@ describe('exportViewer', () => {
       for (const f of [...m.encoder, ...m.decoder, m.manifest, m.latents]) expect(readFileSync(join(out, f.path)).length).toBe(f.bytes);
       const copied = JSON.parse(readFileSync(join(out, m.manifest.path), 'utf8'));
       expect(copied.kind).toBe('vae');
-      expect(copied.data).toEqual({});
+      expect(copied.data.dir).toBe('machine');
+      expect(copied.data).toHaveProperty('train');
       expect(decodeFloat32(readFileSync(join(out, m.latents.path)), 40 * m.latentDim, m.latents.path)).toHaveLength(40 * m.latentDim);
     }
 
@@ -119,7 +120,11 @@ describe('exportViewer', () => {
     const judge = join(root, 'judge');
     await writeTinyVae(judge, 'cnn');
     const m = JSON.parse(readFileSync(join(judge, 'manifest.json'), 'utf8'));
-    writeFileSync(join(judge, 'manifest.json'), JSON.stringify({ ...m, kind: 'judge' }));
+    // A well-formed judge manifest: the export refuses it as not a VAE.
+    writeFileSync(
+      join(judge, 'manifest.json'),
+      JSON.stringify({ ...m, kind: 'judge', models: { judge: 'encoder/model.json' }, params: { seed: 1 }, test: { loss: 1, accuracy: 0.5, images: 10 } }),
+    );
     await expect(exportViewer(options({ models: [{ name: 'judge', dir: judge }] }))).rejects.toThrow(/not a VAE/);
 
     const broken = join(root, 'broken');

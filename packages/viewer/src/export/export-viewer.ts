@@ -131,10 +131,10 @@ export function poseAvailability(kind: string, manifest: TrainManifest): ViewerM
   };
 }
 
-/** The train manifest without the machine path of the datasets it read. */
+/** The train manifest without the machine path of the datasets it read (only the folder's name is kept). */
 function publicManifest(manifest: TrainManifest): TrainManifest {
   const copy = JSON.parse(JSON.stringify(manifest)) as { data?: Record<string, unknown> };
-  if (copy.data && typeof copy.data === 'object') delete copy.data.dir;
+  if (copy.data && typeof copy.data === 'object' && typeof copy.data.dir === 'string') copy.data.dir = posix.basename(copy.data.dir.replace(/\\/g, '/'));
   return copy as unknown as TrainManifest;
 }
 

@@ -45,14 +45,20 @@ export async function writeTinyVae(dir: string, kind: EncoderKind, options: { la
   const config = tinyConfig(kind, options.latentDim ?? 3);
   await saveLayersModelTo(buildEncoder(config), join(dir, 'encoder'));
   await saveLayersModelTo(buildDecoder(config), join(dir, 'decoder'));
+  // A complete manifest as the train stage writes it (the contracts' reader checks every field it needs).
   const manifest = {
     format: 1,
     kind: 'vae',
     models: { encoder: 'encoder/model.json', decoder: 'decoder/model.json' },
     config,
-    params: { seed: 5, ...(options.params ?? {}) },
-    data: { dir: '/somewhere/on/the/training/machine' },
+    params: { seed: 5, beta: 0.1, augmentRotation: false, ...(options.params ?? {}) },
+    epoch: 1,
+    epochs: 1,
+    metrics: {},
+    finalMetrics: {},
+    data: { dir: '/somewhere/on/the/training/machine', train: { manifestSha256: '0'.repeat(64), images: 1 }, augmentation: 'none' },
     codeVersion: '0123456789abcdef0123456789abcdef01234567',
+    backend: 'tensorflow',
   };
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
   return config;
