@@ -91,6 +91,7 @@ describe('sweep report CLI', async () => {
     await writeTinyVae(dir, { size: SIZE, latentDim: d, encoderKind: kind, params: { seed: 1, beta } });
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
     manifest.metrics = { epoch: 1, valLoss: 90 + beta / 10 };
+    manifest.data.val = { manifestSha256: '1'.repeat(64), images: 250 };
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
   }
   // A run that has not finished: a checkpoint folder and an output folder without a manifest.
@@ -122,12 +123,15 @@ describe('sweep report CLI', async () => {
     const results = JSON.parse(await readFile(join(root, 'report', 'results.json'), 'utf8')) as SweepReportResults;
     expect(results.sweep?.entries.map((e) => e.run)).toEqual(['sgvae-beta0.1-d3', 'svae-beta0.1-d3', 'svae-beta150-d6']);
     expect(results.grid?.missing.map((m) => m.stage)).toEqual(['train-vae@sgvae-500-3']);
+    // The validation set's size comes from the manifest's record of the `val` set.
+    expect(results.sweep?.entries.map((e) => e.validationSize)).toEqual([250, 250, 250]);
     expect(results.unfinished).toEqual(['sgvae-beta500-d3']);
     expect(results.figures.map((f) => f.id)).toEqual(['sphere-sgvae-beta0.1', 'sphere-svae-beta0.1']);
     const md = await readFile(join(root, 'report', 'report.md'), 'utf8');
     expect(md).toContain('## Table 2: validation loss of the beta x latent-dimension sweep');
     expect(md).toContain('## Grid points without a finished run');
     expect(md).toMatch(/\|500\|3\|not run yet\|/);
+    expect(md).toContain('on the validation set (ours: 250 images)');
     expect(md).toContain('![Latent sphere of S-GVAE, beta 0.1](figures/sphere-sgvae-beta0.1.png)');
     expect((await readFile(join(root, 'report', 'report.html'), 'utf8')).match(/data:image\/png;base64/g)).toHaveLength(2);
     // The checker CI runs accepts everything but the missing point.

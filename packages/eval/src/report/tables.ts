@@ -326,11 +326,14 @@ export function table2(sweep: SweepResult, missing: readonly { model: string; be
     }
   }
   const epochs = [...new Set(sweep.entries.map((e) => e.epochs).filter((v): v is number => v !== undefined))].sort((a, b) => a - b);
+  const sizes = [...new Set(sweep.entries.map((e) => e.validationSize).filter((v) => v > 0))].sort((a, b) => a - b);
   return {
     id: 'table-2',
     title: 'Table 2: validation loss of the beta x latent-dimension sweep',
     caption:
-      `Negative ELBO (reconstruction loss + beta x KL) on the validation set; lower is better, and "(best)" marks each model's lowest, ` +
+      `Negative ELBO (reconstruction loss + beta x KL) on the validation set` +
+      (sizes.length > 0 ? ` (ours: ${sizes.map((n) => n.toLocaleString('en-US')).join(' or ')} images)` : '') +
+      `; lower is better, and "(best)" marks each model's lowest, ` +
       `ours and the paper's separately. Ours is a mean per image (nats/image) and is put on the paper's scale by multiplying by ` +
       `${sweep.paperValidationSize} images (the paper sums over its validation set; 35,000 images with test = 1/7 gives 5,000, an ` +
       `assumption since the paper does not name the split). Paper numbers from its Table 2 (50 epochs)` +

@@ -43,7 +43,8 @@ export function sweepEntryFrom(manifest: TrainManifest, dir: string, paperValida
   if (beta === undefined || latentDim === undefined || loss === undefined) {
     return `${dir}: its manifest lacks params.beta, config.latent.dim or metrics.valLoss`;
   }
-  const validationSize = num(get(manifest, 'data', 'validation', 'count')) ?? num(get(manifest, 'data', 'val', 'count')) ?? 0;
+  // The train stage records each set it used under its name (`val` by default) with the images it took.
+  const validationSize = num(get(manifest, 'data', 'val', 'images')) ?? num(get(manifest, 'data', 'validation', 'images')) ?? 0;
   const paper = paperTable2(beta, latentDim, kind);
   const entry: SweepEntry = {
     model: kind,
