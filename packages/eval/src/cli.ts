@@ -43,7 +43,8 @@ export interface CliIo {
   cwd: string;
 }
 
-async function readParamsFile(path: string): Promise<unknown> {
+/** Reads a params file (JSON, or YAML by its extension), with errors that name it. */
+export async function readParamsFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -118,18 +119,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(formatSummaryForTerminal(results, report.markdown));
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || error instanceof EvalParamsError || error instanceof ContractInputError) {
-      io.err(`error: ${error.message}`);
-      return 2;
-    }
-    // Typed errors of this project say what to do; anything else is a bug and gets its stack.
-    if (error instanceof EvalError || error instanceof DataError || error instanceof BackendError || error instanceof ContractError) {
-      io.err(`error: ${error.message}`);
-      return 1;
-    }
-    io.err(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return reportCliError(error, io);
+  }
+}
+
+/**
+ * Prints an error of an eval CLI and gives its exit status: 2 for bad usage
+ * or params, 1 for any other failure. Typed errors of this project say what
+ * to do; anything else is a bug and gets its stack.
+ */
+export function reportCliError(error: unknown, io: Pick<CliIo, 'err'>): number {
+  if (error instanceof CliUsageError || error instanceof EvalParamsError || error instanceof ContractInputError) {
+    io.err(`error: ${error.message}`);
+    return 2;
+  }
+  if (error instanceof EvalError || error instanceof DataError || error instanceof BackendError || error instanceof ContractError) {
+    io.err(`error: ${error.message}`);
     return 1;
   }
+  io.err(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return 1;
 }
 
 if (isMainModule(import.meta.url)) {

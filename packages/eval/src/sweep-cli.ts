@@ -4,15 +4,13 @@
 // Writes Table 2 and the latent spheres of the d = 3 runs. Runs that have not
 // finished are left out and, with --grid, listed as missing: pointed at the
 // sweep's models folder it reports a partial sweep (npm run sweep:report).
-import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { ContractError, describeNumerics, numericsProvenance, resolveCodeVersion } from '@sgvae/contracts';
-import { DataError, isMainModule } from '@sgvae/data';
-import { BackendError, resolveBackendName, useBackend } from '@sgvae/models/backend';
-import { CliUsageError } from './cli.ts';
-import { EvalError, EvalParamsError } from './errors.ts';
+import { describeNumerics, numericsProvenance, resolveCodeVersion } from '@sgvae/contracts';
+import { isMainModule } from '@sgvae/data';
+import { resolveBackendName, useBackend } from '@sgvae/models/backend';
+import { CliUsageError, type CliIo, readParamsFile, reportCliError } from './cli.ts';
+import { EvalParamsError } from './errors.ts';
 import { parseEvalParams } from './params.ts';
 import { coverageLine, runSweepStage } from './sweep-stage.ts';
 
@@ -29,21 +27,7 @@ figures/*.png|svg (Table 2, the grid points still missing, the latent spheres).
                    Take the eval params from this key of --params (a pipeline's params file).
   --data <dir>     The sweep's datasets (test digits for the latent spheres).`;
 
-async function readParams(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new EvalParamsError(`--params ${path} cannot be read; check the path`, { cause });
-  }
-  try {
-    return ['.yaml', '.yml'].includes(extname(path)) ? parseYaml(text) : JSON.parse(text);
-  } catch (cause) {
-    throw new EvalParamsError(`--params ${path} is not valid JSON or YAML: ${(cause as Error).message}`, { cause });
-  }
-}
-
-export async function runSweepCli(argv: readonly string[], io: { out: (l: string) => void; err: (l: string) => void; env: Readonly<Record<string, string | undefined>>; cwd: string }): Promise<number> {
+export async function runSweepCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     let parsed;
     try {
@@ -74,7 +58,7 @@ export async function runSweepCli(argv: readonly string[], io: { out: (l: string
     // `--runs a b c`: the values after the first arrive as positionals.
     const runs = [...(values.runs ?? []), ...positionals];
     if (runs.length === 0) throw new CliUsageError(`--runs is required: the sweep's run folders, or the folder holding them\n\n${SWEEP_USAGE}`);
-    let rawParams = await readParams(resolve(io.cwd, values.params!));
+    let rawParams = await readParamsFile(resolve(io.cwd, values.params!));
     const section = values['params-section'];
     if (section !== undefined) {
       // A pipeline's params file holds every stage's section (`eval:` among them).
@@ -101,16 +85,7 @@ export async function runSweepCli(argv: readonly string[], io: { out: (l: string
     io.out(`report: ${markdown}`);
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || error instanceof EvalParamsError || error instanceof ContractError) {
-      io.err(`error: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof EvalError || error instanceof DataError || error instanceof BackendError) {
-      io.err(`error: ${error.message}`);
-      return 1;
-    }
-    io.err(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return 1;
+    return reportCliError(error, io);
   }
 }
 
