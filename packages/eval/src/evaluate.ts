@@ -25,6 +25,7 @@ import {
 } from './results.ts';
 import { indicesWhere, subsetIndices, takeGridDigits, takeItems } from './run/subset.ts';
 import type { Encoding, JudgeRunner, LabelledImages, ModelKind, RotationGrid, VaeRunner } from './run/types.ts';
+import { phaseTimer } from './run/timed.ts';
 
 export interface EvaluationInputs {
   upright: LabelledImages;
@@ -94,13 +95,7 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
   const { params, vaes, judge } = inputs;
   const log = inputs.log ?? (() => {});
   const timings: StageTiming[] = [];
-  const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
-    log(name);
-    const start = performance.now();
-    const value = await fn();
-    timings.push({ name, seconds: (performance.now() - start) / 1000 });
-    return value;
-  };
+  const timed = phaseTimer(log, timings);
   if (vaes.length === 0) throw new EvalInputError('no VAE to evaluate; pass at least one --models name=dir');
   const names = new Set<string>();
   for (const vae of vaes) {

@@ -10,6 +10,7 @@ import { loadJudge, loadVae } from './run/load-models.ts';
 import { readSweep } from './run/sweep.ts';
 import type { VaeRunner } from './run/types.ts';
 import { hardwareInfo } from '@sgvae/contracts';
+import { phaseTimer } from './run/timed.ts';
 
 export interface ModelSpec {
   name: string;
@@ -41,13 +42,7 @@ export async function runEvalStage(o: EvalStageOptions): Promise<EvalStageResult
   const log = o.log ?? (() => {});
   const { params } = o;
   const timings: StageTiming[] = [];
-  const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
-    log(name);
-    const start = performance.now();
-    const value = await fn();
-    timings.push({ name, seconds: (performance.now() - start) / 1000 });
-    return value;
-  };
+  const timed = phaseTimer(log, timings);
   const sets = await timed('read datasets', () => ({
     upright: readSet(o.dataDir, params.datasets.upright),
     rotated: readSet(o.dataDir, params.datasets.rotated),

@@ -19,6 +19,7 @@ import { subsetIndices, takeItems } from './run/subset.ts';
 import { readSweepRuns } from './run/sweep.ts';
 import * as aq from 'arquero';
 import { formatCodeVersion, hardwareInfo, readTrainManifest, type CodeVersion } from '@sgvae/contracts';
+import { phaseTimer } from './run/timed.ts';
 
 /** One point of the grid the sweep was asked for. */
 export interface SweepGridPoint {
@@ -183,13 +184,7 @@ export function sweepTables(results: SweepReportResults): ReportTable[] {
 export async function runSweepStage(o: SweepStageOptions): Promise<{ results: SweepReportResults; dir: string; markdown: string }> {
   const log = o.log ?? (() => {});
   const timings: { name: string; seconds: number }[] = [];
-  const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
-    log(name);
-    const start = performance.now();
-    const value = await fn();
-    timings.push({ name, seconds: (performance.now() - start) / 1000 });
-    return value;
-  };
+  const timed = phaseTimer(log, timings);
   const grid = o.gridFile === null ? null : await readGridFile(o.gridFile);
   const { sweep, dirs, unfinished } = await timed('read runs', () => readSweepRuns(o.runDirs, o.params.sweep.paperValidationSize));
   if (sweep === null && grid === null) {
