@@ -43,18 +43,18 @@ export interface CliIo {
   cwd: string;
 }
 
-/** Reads a params file (JSON, or YAML by its extension), with errors that name it. */
-export async function readParamsFile(path: string): Promise<unknown> {
+/** Reads a params file (JSON, or YAML by its extension), with errors that name the flag and the file. */
+export async function readParamsFile(path: string, flag = '--params'): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new EvalParamsError(`--params ${path} cannot be read; check the path`, { cause });
+    throw new EvalParamsError(`${flag} ${path} cannot be read; check the path`, { cause });
   }
   try {
     return ['.yaml', '.yml'].includes(extname(path)) ? parseYaml(text) : JSON.parse(text);
   } catch (cause) {
-    throw new EvalParamsError(`--params ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'JSON or YAML'}: ${(cause as Error).message}`, { cause });
+    throw new EvalParamsError(`${flag} ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'JSON or YAML'}: ${(cause as Error).message}`, { cause });
   }
 }
 
@@ -123,18 +123,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/** An error class, for the lists of reportCliError. */
+type ErrorClass = abstract new (...args: any[]) => Error;
+
 /**
- * Prints an error of an eval CLI and gives its exit status: 2 for bad usage
+ * Prints an error of an eval CLI (or of a CLI built on eval, which adds its own classes) and gives its exit status: 2 for bad usage
  * or params, 1 for any other failure. Typed errors of this project say what
  * to do; anything else is a bug and gets its stack.
  */
-export function reportCliError(error: unknown, io: Pick<CliIo, 'err'>): number {
-  if (error instanceof CliUsageError || error instanceof EvalParamsError || error instanceof ContractInputError) {
-    io.err(`error: ${error.message}`);
+export function reportCliError(
+  error: unknown,
+  io: Pick<CliIo, 'err'>,
+  more: { usage?: readonly ErrorClass[]; failure?: readonly ErrorClass[] } = {},
+): number {
+  const is = (classes: readonly ErrorClass[]) => classes.some((c) => error instanceof c);
+  if (is([CliUsageError, EvalParamsError, ContractInputError, ...(more.usage ?? [])])) {
+    io.err(`error: ${(error as Error).message}`);
     return 2;
   }
-  if (error instanceof EvalError || error instanceof DataError || error instanceof BackendError || error instanceof ContractError) {
-    io.err(`error: ${error.message}`);
+  if (is([EvalError, DataError, BackendError, ContractError, ...(more.failure ?? [])])) {
+    io.err(`error: ${(error as Error).message}`);
     return 1;
   }
   io.err(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -4,21 +4,21 @@
 // asked for (the check-grid stage's grid.json), it lists the points still
 // missing, so that a partial sweep reports what it has.
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { latentSpec, vegaLiteToSvg } from './figures/charts.ts';
 import { figure, type RenderedFigure } from './figures/render.ts';
 import { ArtifactError, EvalInputError } from './errors.ts';
 import type { EvalParams } from './params.ts';
-import { CSS, escapeHtml, htmlTable, markdownTable } from './report/document.ts';
+import { escapeHtml, figureHtml, figureMarkdown, htmlHead, htmlTable, markdownTable } from './report/document.ts';
 import { table2, type ReportTable } from './report/tables.ts';
 import { REPORT_FILES, replaceFolderAtomically, stringifyResults, writeFigures } from './report/write-report.ts';
 import type { FigureInfo, SweepResult } from './results.ts';
 import { readSet } from './run/datasets.ts';
-import { loadVae, MODEL_KIND_LABELS } from './run/load-models.ts';
+import { loadVae, MODEL_KIND_LABELS, trainedWithOf } from './run/load-models.ts';
 import { subsetIndices, takeItems } from './run/subset.ts';
 import { readSweepRuns } from './run/sweep.ts';
 import * as aq from 'arquero';
-import { formatCodeVersion, hardwareInfo, readTrainManifest, type CodeVersion } from '@sgvae/contracts';
+import { formatCodeVersion, hardwareInfo, type CodeVersion, type LoadedTrainManifest } from '@sgvae/contracts';
 import { phaseTimer } from './run/timed.ts';
 
 /** One point of the grid the sweep was asked for. */
@@ -141,33 +141,17 @@ export function renderSweepMarkdown(results: SweepReportResults, tables: readonl
   const out = [`# ${TITLE}`, '', intro(results), ''];
   for (const t of tables) out.push(`## ${t.title}`, '', `<a id="${t.id}"></a>`, '', t.caption, '', markdownTable(t.table), '');
   if (figures.length > 0) out.push('## Latent spheres (d = 3)', '');
-  figures.forEach((f, i) =>
-    out.push(`### Figure ${i + 1}: ${f.info.title}`, '', `![${f.info.title}](${f.info.png})`, '', `*Figure ${i + 1}.* ${f.info.caption} ([SVG](${f.info.svg}))`, ''),
-  );
+  figures.forEach((f, i) => out.push(...figureMarkdown(f, i + 1)));
   return out.join('\n');
 }
 
 export function renderSweepHtml(results: SweepReportResults, tables: readonly ReportTable[], figures: readonly RenderedFigure[]): string {
-  const out = [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<title>${escapeHtml(TITLE)}</title>`,
-    `<style>${CSS}</style></head><body>`,
-    `<h1>${escapeHtml(TITLE)}</h1>`,
-    `<p>${escapeHtml(intro(results))}</p>`,
-  ];
+  const out = htmlHead(TITLE, intro(results));
   for (const t of tables) {
     out.push(`<h2>${escapeHtml(t.title)}</h2>`, `<p class="caption">${escapeHtml(t.caption)}</p>`, `<div class="table-wrap" id="${t.id}">${htmlTable(t.table)}</div>`);
   }
   if (figures.length > 0) out.push('<h2>Latent spheres (d = 3)</h2>');
-  figures.forEach((f, i) =>
-    out.push(
-      `<figure id="figure-${f.info.id}">`,
-      `<img alt="${escapeHtml(f.info.title)}" width="${Math.round(f.info.width / f.info.zoom)}" src="data:image/png;base64,${f.png.toString('base64')}">`,
-      `<figcaption><b>Figure ${i + 1}: ${escapeHtml(f.info.title)}.</b> ${escapeHtml(f.info.caption)}</figcaption>`,
-      '</figure>',
-    ),
-  );
+  figures.forEach((f, i) => out.push(...figureHtml(f, i + 1)));
   out.push('</body></html>', '');
   return out.join('\n');
 }
@@ -186,7 +170,7 @@ export async function runSweepStage(o: SweepStageOptions): Promise<{ results: Sw
   const timings: { name: string; seconds: number }[] = [];
   const timed = phaseTimer(log, timings);
   const grid = o.gridFile === null ? null : await readGridFile(o.gridFile);
-  const { sweep, dirs, unfinished } = await timed('read runs', () => readSweepRuns(o.runDirs, o.params.sweep.paperValidationSize));
+  const { sweep, runs, unfinished } = await timed('read runs', () => readSweepRuns(o.runDirs, o.params.sweep.paperValidationSize));
   if (sweep === null && grid === null) {
     throw new ArtifactError(`no finished sweep run under ${o.runDirs.join(', ')}; run the sweep (npm run sweep) first`);
   }
@@ -206,7 +190,7 @@ export async function runSweepStage(o: SweepStageOptions): Promise<{ results: Sw
       };
     });
     for (const e of spheres) {
-      const dir = dirs.get(e.run ?? '');
+      const dir = runs.get(e.run ?? '')?.dir;
       if (dir === undefined) continue;
       const label = `${modelLabel(e.model)}, beta ${e.beta}`;
       await timed(`latent sphere of ${e.run}`, async () => {
@@ -241,23 +225,21 @@ export async function runSweepStage(o: SweepStageOptions): Promise<{ results: Sw
     kind: 'sweep',
     sweep,
     grid: grid === null ? null : { points: grid.length, missing },
-    unfinished: unfinished.map((u) => u.split(/[\\/]/).pop() ?? u),
+    unfinished: unfinished.map((u) => basename(u)),
     figures: figures.map((f) => f.info),
     provenance: {
       codeVersion: o.codeVersion,
       backend: o.backend,
       ...(o.numerics === undefined ? {} : { numerics: o.numerics }),
       hardware: hardwareInfo(),
-      runs: await Promise.all(
-        (sweep?.entries ?? []).map(async (e) => ({
-          run: e.run ?? '',
-          model: e.model,
-          beta: e.beta,
-          latentDim: e.latentDim,
-          ...(e.epochs === undefined ? {} : { epochs: e.epochs }),
-          trainedWith: await trainedWithLine(dirs.get(e.run ?? '')),
-        })),
-      ),
+      runs: (sweep?.entries ?? []).map((e) => ({
+        run: e.run ?? '',
+        model: e.model,
+        beta: e.beta,
+        latentDim: e.latentDim,
+        ...(e.epochs === undefined ? {} : { epochs: e.epochs }),
+        trainedWith: trainedWithLine(runs.get(e.run ?? '')?.manifest),
+      })),
       timings,
     },
   };
@@ -272,9 +254,8 @@ export async function runSweepStage(o: SweepStageOptions): Promise<{ results: Sw
   return { results, dir, markdown: join(dir, REPORT_FILES.markdown) };
 }
 
-async function trainedWithLine(dir: string | undefined): Promise<string | null> {
-  if (dir === undefined) return null;
-  const { trainedWithOf } = await import('./run/load-models.ts');
-  const t = trainedWithOf(readTrainManifest(dir));
+function trainedWithLine(manifest: LoadedTrainManifest | undefined): string | null {
+  if (manifest === undefined) return null;
+  const t = trainedWithOf(manifest);
   return [t.codeVersion ?? 'code unknown', t.machine ?? 'machine unknown'].join('; ');
 }

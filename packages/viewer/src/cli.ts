@@ -3,14 +3,12 @@
 //     --pipeline <name> --out <viewer dir> [--eval-params <eval.json>] [--digits 300]
 // Writes the static site of the model viewer (see src/format.ts); exits 2 on
 // bad usage, 1 on any other failure, with a message that says what to run.
-import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { ContractError, formatCodeVersion, resolveCodeVersion } from '@sgvae/contracts';
-import { DataError, isMainModule } from '@sgvae/data';
-import { DEFAULT_EVAL_PARAMS, EvalError, EvalParamsError, parseEvalParams } from '@sgvae/eval';
-import { BackendError, resolveBackendName, useBackend } from '@sgvae/models/backend';
+import { formatCodeVersion, resolveCodeVersion } from '@sgvae/contracts';
+import { isMainModule } from '@sgvae/data';
+import { DEFAULT_EVAL_PARAMS, parseEvalParams, readParamsFile, reportCliError } from '@sgvae/eval';
+import { resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { exportViewer, type ModelSpec } from './export/export-viewer.ts';
 import { CliUsageError, ViewerExportError } from './export/errors.ts';
 import { rebuildCommand } from './format.ts';
@@ -51,19 +49,7 @@ function parseModelSpec(text: string): ModelSpec {
 
 async function readEvalParams(path: string | undefined, cwd: string) {
   if (path === undefined) return DEFAULT_EVAL_PARAMS;
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, path), 'utf8');
-  } catch (cause) {
-    throw new CliUsageError(`--eval-params ${path} cannot be read; check the path`, { cause });
-  }
-  let raw: unknown;
-  try {
-    raw = ['.yaml', '.yml'].includes(extname(path)) ? parseYaml(text) : JSON.parse(text);
-  } catch (cause) {
-    throw new CliUsageError(`--eval-params ${path} is not valid JSON or YAML: ${(cause as Error).message}`, { cause });
-  }
-  return parseEvalParams(raw, path);
+  return parseEvalParams(await readParamsFile(resolve(cwd, path), '--eval-params'), path);
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -118,16 +104,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || error instanceof ContractError || error instanceof EvalParamsError) {
-      io.err(`error: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof ViewerExportError || error instanceof EvalError || error instanceof DataError || error instanceof BackendError) {
-      io.err(`error: ${error.message}`);
-      return 1;
-    }
-    io.err(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return 1;
+    return reportCliError(error, io, { usage: [CliUsageError], failure: [ViewerExportError] });
   }
 }
 

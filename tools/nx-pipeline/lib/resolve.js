@@ -414,15 +414,7 @@ function resolveDep(ref, self, decl, byName, outputsByStage, where) {
   /** @type {string[]} */
   let stages;
   if (stageRef.endsWith('@*')) {
-    const base = stageRef.slice(0, -2);
-    stages = decl.stages.filter((s) => s.base === base && s.item).map((s) => s.name);
-    if (stages.length === 0) {
-      throw new UnknownStageError(
-        `reads \`${ref}\` but there is no matrix stage \`${base}\``,
-        `\`stage@*\` stands for every combination of a stage with \`matrix\`${didYouMean(base, decl.stages.map((s) => s.base))}`,
-        where,
-      );
-    }
+    stages = matrixCombinations(stageRef, decl, `reads \`${ref}\``, where);
   } else if (byName.has(stageRef)) {
     stages = [stageRef];
   } else {
@@ -456,6 +448,27 @@ function resolveDep(ref, self, decl, byName, outputsByStage, where) {
 }
 
 /**
+ * The stage names `stage@*` stands for: every combination of a matrix stage.
+ * @param {string} ref `<base>@*`
+ * @param {import('./load').PipelineDecl} decl
+ * @param {string} what how the error starts (`reads \`x@*.out\``)
+ * @param {{file: string, line?: number, stage: string}} where
+ * @returns {string[]}
+ */
+function matrixCombinations(ref, decl, what, where) {
+  const base = ref.slice(0, -2);
+  const names = decl.stages.filter((x) => x.base === base && x.item).map((x) => x.name);
+  if (names.length === 0) {
+    throw new UnknownStageError(
+      `${what} but there is no matrix stage \`${base}\``,
+      `\`stage@*\` stands for every combination of a stage with \`matrix\`${didYouMean(base, decl.stages.map((x) => x.base))}`,
+      where,
+    );
+  }
+  return names;
+}
+
+/**
  * Resolves `after`: stage names or `base@*` for every combination of a
  * matrix stage. Nx runs those stages first, but their outputs are not inputs
  * of this stage, so they rerun without rerunning it (a check of the whole
@@ -473,15 +486,7 @@ function resolveAfter(s, decl, byName, where) {
     /** @type {string[]} */
     let names;
     if (ref.endsWith('@*')) {
-      const base = ref.slice(0, -2);
-      names = decl.stages.filter((x) => x.base === base && x.item).map((x) => x.name);
-      if (names.length === 0) {
-        throw new UnknownStageError(
-          `lists \`${ref}\` under \`after\` but there is no matrix stage \`${base}\``,
-          `\`stage@*\` stands for every combination of a stage with \`matrix\`${didYouMean(base, decl.stages.map((x) => x.base))}`,
-          where,
-        );
-      }
+      names = matrixCombinations(ref, decl, `lists \`${ref}\` under \`after\``, where);
     } else if (byName.has(ref)) {
       names = [ref];
     } else {

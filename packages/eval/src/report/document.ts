@@ -98,16 +98,7 @@ export function renderMarkdown(results: EvaluationResults, figures: readonly Ren
     for (const pattern of s.figures) {
       for (const f of figuresFor(pattern, figures)) {
         figureNumber++;
-        out.push(
-          `### Figure ${figureNumber}: ${f.info.title}`,
-          '',
-          `<a id="figure-${f.info.id}"></a>`,
-          '',
-          `![${f.info.title}](${f.info.png})`,
-          '',
-          `*Figure ${figureNumber}.* ${f.info.caption} ([SVG](${f.info.svg}))`,
-          '',
-        );
+        out.push(...figureMarkdown(f, figureNumber));
       }
     }
   }
@@ -116,7 +107,7 @@ export function renderMarkdown(results: EvaluationResults, figures: readonly Ren
 
 export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export const CSS = `
+const CSS = `
 body { font-family: "DejaVu Sans", system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; }
@@ -127,14 +118,45 @@ figcaption, .caption { font-size: 13px; color: #444; }
 .table-wrap { overflow-x: auto; }
 `;
 
-export function renderHtml(results: EvaluationResults, figures: readonly RenderedFigure[], tables: readonly ReportTable[] = buildTables(results)): string {
-  const out: string[] = [
+/** The start of a self-contained report page: head, style, title and the intro paragraph. */
+export function htmlHead(title: string, intro: string): string[] {
+  return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
-    `<title>${escapeHtml(TITLE)}</title>`,
+    `<title>${escapeHtml(title)}</title>`,
     `<style>${CSS}</style></head><body>`,
-    `<h1>${escapeHtml(TITLE)}</h1>`,
-    `<p>${escapeHtml(intro(results))}</p>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p>${escapeHtml(intro)}</p>`,
+  ];
+}
+
+/** A numbered figure in Markdown: heading, anchor, the PNG and its caption with a link to the SVG. */
+export function figureMarkdown(f: RenderedFigure, n: number): string[] {
+  return [
+    `### Figure ${n}: ${f.info.title}`,
+    '',
+    `<a id="figure-${f.info.id}"></a>`,
+    '',
+    `![${f.info.title}](${f.info.png})`,
+    '',
+    `*Figure ${n}.* ${f.info.caption} ([SVG](${f.info.svg}))`,
+    '',
+  ];
+}
+
+/** A numbered figure in HTML, its PNG inlined. */
+export function figureHtml(f: RenderedFigure, n: number): string[] {
+  return [
+    `<figure id="figure-${f.info.id}">`,
+    `<img alt="${escapeHtml(f.info.title)}" width="${Math.round(f.info.width / f.info.zoom)}" src="data:image/png;base64,${f.png.toString('base64')}">`,
+    `<figcaption><b>Figure ${n}: ${escapeHtml(f.info.title)}.</b> ${escapeHtml(f.info.caption)}</figcaption>`,
+    '</figure>',
+  ];
+}
+
+export function renderHtml(results: EvaluationResults, figures: readonly RenderedFigure[], tables: readonly ReportTable[] = buildTables(results)): string {
+  const out: string[] = [
+    ...htmlHead(TITLE, intro(results)),
     '<h2>Summary</h2>',
     `<div class="table-wrap" id="summary">${htmlTable(summaryTable(results))}</div>`,
   ];
@@ -154,12 +176,7 @@ export function renderHtml(results: EvaluationResults, figures: readonly Rendere
     for (const pattern of s.figures) {
       for (const f of figuresFor(pattern, figures)) {
         figureNumber++;
-        out.push(
-          `<figure id="figure-${f.info.id}">`,
-          `<img alt="${escapeHtml(f.info.title)}" width="${Math.round(f.info.width / f.info.zoom)}" src="data:image/png;base64,${f.png.toString('base64')}">`,
-          `<figcaption><b>Figure ${figureNumber}: ${escapeHtml(f.info.title)}.</b> ${escapeHtml(f.info.caption)}</figcaption>`,
-          '</figure>',
-        );
+        out.push(...figureHtml(f, figureNumber));
       }
     }
   }

@@ -9,7 +9,7 @@ import { ArtifactError } from '../errors.ts';
 import { perImageToSummed } from '../metrics/loss-units.ts';
 import { paperTable2 } from '../paper.ts';
 import type { SweepEntry, SweepResult } from '../results.ts';
-import { readTrainManifest, type TrainManifest } from '@sgvae/contracts';
+import { type LoadedTrainManifest, readTrainManifest, type TrainManifest } from '@sgvae/contracts';
 import { inferModelKind } from './load-models.ts';
 
 async function isDir(path: string): Promise<boolean> {
@@ -93,30 +93,38 @@ export async function listSweepRuns(dirs: readonly string[]): Promise<{ runs: st
  * Reads every run under `dirs` (a run folder itself, or a folder of run
  * folders). Returns null when no run is found; throws on a run that cannot
  * be read, so that a broken sweep is not silently reported as a partial one.
- * Each entry names its run folder (`run`); `dirs` maps that name to the path.
+ * Each entry names its run folder (`run`); readSweepRuns maps that name to the folder and manifest.
  */
 export async function readSweep(dirs: readonly string[], paperValidationSize: number): Promise<SweepResult | null> {
   return (await readSweepRuns(dirs, paperValidationSize)).sweep;
 }
 
+/** A finished run of the sweep: its folder and its manifest, read once. */
+export interface SweepRun {
+  dir: string;
+  manifest: LoadedTrainManifest;
+}
+
 export async function readSweepRuns(
   dirs: readonly string[],
   paperValidationSize: number,
-): Promise<{ sweep: SweepResult | null; dirs: Map<string, string>; unfinished: string[] }> {
-  const { runs, unfinished } = await listSweepRuns(dirs);
+): Promise<{ sweep: SweepResult | null; runs: Map<string, SweepRun>; unfinished: string[] }> {
+  const { runs: found, unfinished } = await listSweepRuns(dirs);
   const entries: SweepEntry[] = [];
-  const byRun = new Map<string, string>();
-  for (const run of runs) {
-    const e = sweepEntryFrom(await readTrainManifest(run), run, paperValidationSize);
+  const runs = new Map<string, SweepRun>();
+  for (const dir of found) {
+    const manifest = readTrainManifest(dir);
+    const e = sweepEntryFrom(manifest, dir, paperValidationSize);
     if (typeof e === 'string') throw new ArtifactError(`cannot use sweep run ${e}`);
-    const name = basename(run);
-    if (byRun.has(name)) throw new ArtifactError(`two sweep runs share the folder name ${name} (${byRun.get(name)} and ${run}); give them distinct names`);
-    byRun.set(name, run);
+    const name = basename(dir);
+    const twin = runs.get(name);
+    if (twin) throw new ArtifactError(`two sweep runs share the folder name ${name} (${twin.dir} and ${dir}); give them distinct names`);
+    runs.set(name, { dir, manifest });
     entries.push({ ...e, run: name });
   }
-  if (entries.length === 0) return { sweep: null, dirs: byRun, unfinished };
+  if (entries.length === 0) return { sweep: null, runs, unfinished };
   entries.sort((a, b) => a.model.localeCompare(b.model) || a.beta - b.beta || a.latentDim - b.latentDim);
   const twin = entries.find((e, i) => i > 0 && e.model === entries[i - 1].model && e.beta === entries[i - 1].beta && e.latentDim === entries[i - 1].latentDim);
   if (twin) throw new ArtifactError(`two sweep runs are the same grid point (${twin.model}, beta ${twin.beta}, d ${twin.latentDim}); pass one of them`);
-  return { sweep: { paperValidationSize, entries, source: [...byRun.keys()].length + ' runs' }, dirs: byRun, unfinished };
+  return { sweep: { paperValidationSize, entries, source: `${runs.size} runs` }, runs, unfinished };
 }

@@ -129,7 +129,7 @@ export function checkGrid(train: unknown, points: readonly GridPointInput[], mod
       const config = vaeNetConfigFor(params);
       // Two spellings of one point are refused by the pipeline loader; two
       // points that resolve to the same run (a value equal to the model's own) are caught here.
-      const key = JSON.stringify({ model, params: { ...params, seed: params.seed } });
+      const key = JSON.stringify({ model, params });
       const twin = seen.get(key);
       if (twin !== undefined) {
         problems.push(`${at}: trains the same model with the same params as \`${twin}\` (a duplicate grid point); remove one of them`);
