@@ -331,12 +331,12 @@ stages:
 
   it('resolves the shipped pipelines of the repository: the data stage in each profile', async () => {
     const real = createRequire(import.meta.url)(path.join(REPO_ROOT, 'tools/nx-pipeline/index.js'));
-    const files = ['pipelines/pipeline.yaml', 'pipelines/smoke.yaml', 'pipelines/paper.yaml'];
+    const files = ['pipelines/pipeline.yaml', 'pipelines/sweep.yaml'];
     const results = await real.createNodesV2[1](files, {}, { workspaceRoot: REPO_ROOT, nxJsonConfiguration: {} });
     /** @type {Record<string, any>} */
     const byName = {};
     for (const [, r] of results) for (const p of Object.values(r.projects)) byName[/** @type {any} */ (p).name] = p;
-    for (const p of ['pipeline', 'smoke', 'paper']) {
+    for (const p of ['pipeline', 'smoke', 'paper', 'sweep', 'sweep-paper', 'sweep-smoke']) {
       const run = byName[`${p}--build-datasets`].targets.run;
       expect(run.options.stage.package).toBe('data');
       expect(run.options.stage.cmd.slice(0, 2)).toEqual(['tsx', 'packages/data/src/cli.ts']);
@@ -344,6 +344,22 @@ stages:
       expect(run.inputs[0]).toEqual({ input: 'production', projects: ['contracts', 'data'] });
       expect(byName[p].targets.all.dependsOn[0].projects).toContain(`${p}--build-datasets`);
     }
+    // The profiles' overrides: the default profile trains three VAEs, the others four.
+    const models = (/** @type {string} */ p) => {
+      const cmd = byName[`${p}--evaluate`].targets.run.options.stage.cmd;
+      return cmd.slice(cmd.indexOf('--models') + 1, cmd.indexOf('--judge'));
+    };
+    expect(models('pipeline')).toEqual(['sgvae=${deps.train-vae@sgvae.model}', 'svae=${deps.train-vae@svae.model}', 'svae-aug=${deps.train-vae@svae-aug.model}']);
+    expect(models('smoke')).toEqual([
+      'sgvae=${deps.train-vae@sgvae.model}',
+      'sgvae-so2=${deps.train-vae@sgvae-so2.model}',
+      'svae=${deps.train-vae@svae.model}',
+      'svae-aug=${deps.train-vae@svae-aug.model}',
+    ]);
+    expect(byName['paper--train-vae-seed@sgvae-so2-3']).toBeDefined();
+    expect(byName['pipeline--train-vae-seed@sgvae-so2-3']).toBeUndefined();
+    expect(Object.keys(byName).filter((n) => n.startsWith('sweep-smoke--train-vae@'))).toHaveLength(8);
+    expect(Object.keys(byName).filter((n) => n.startsWith('sweep--train-vae@'))).toHaveLength(30);
     const total = (/** @type {string} */ p) => byName[`${p}--build-datasets`].targets.run.options.stage.params.data.subset.total;
     expect(total('smoke')).toBeLessThan(5000);
     expect(total('paper')).toBe(35000);
