@@ -566,6 +566,37 @@ describe('profiles and foreach', () => {
     }
   });
 
+  it('accepts the profiles example of pipelines/README.md', async () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'pipelines/README.md'), 'utf8');
+    const example = /### Profiles[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(example).toContain('profiles:');
+    const train = { sgvae: { beta: 1 }, 'sgvae-so2': { beta: 1 }, svae: { beta: 1 }, 'svae-aug': { beta: 1 } };
+    writeFiles(root, {
+      'packages/train/package.json': JSON.stringify({ name: '@readme/train', version: '0.0.0' }),
+      'packages/train/project.json': JSON.stringify({ name: 'train', targets: {} }),
+      'pipelines/params/default.yaml': `${PARAMS_YAML.replace(/^train:[\s\S]*?^unused:/m, 'unused:')}train: ${JSON.stringify(train)}\n`,
+      'pipelines/params/smoke.yaml': `train: ${JSON.stringify(train)}\n`,
+    });
+    try {
+      const byName = await projectsOf({ readme: example });
+      expect(Object.keys(byName)).toEqual([
+        'pipeline--train-vae@sgvae',
+        'pipeline--train-vae@svae',
+        'pipeline--train-vae@svae-aug',
+        'pipeline',
+        'smoke--train-vae@sgvae',
+        'smoke--train-vae@sgvae-so2',
+        'smoke--train-vae@svae',
+        'smoke--train-vae@svae-aug',
+        'smoke',
+      ]);
+    } finally {
+      fs.rmSync(path.join(root, 'packages/train'), { recursive: true });
+      fs.rmSync(path.join(root, 'pipelines/params/smoke.yaml'));
+      writeFiles(root, { 'pipelines/params/default.yaml': PARAMS_YAML });
+    }
+  });
+
   it('errors in profiles: unknown keys, stages and fields, bad names and shapes, a pipeline defined twice', async () => {
     const key = await errorOf(PROFILES_YAML.replace('  big:\n    params:', '  big:\n    parms:'), { files: { 'pipelines/params/big.yaml': BIG_PARAMS } });
     expect(key).toBeInstanceOf(plugin.errors.UnknownKeyError);
