@@ -18,7 +18,7 @@
 // error-types rather than devkit-exports: the latter loads in ~350 ms, which a
 // no-op `nx run pipeline:all` pays on every graph computation.
 const { AggregateCreateNodesError } = require('nx/src/project-graph/error-types');
-const { readPipeline } = require('./lib/pipeline');
+const { readPipelines } = require('./lib/pipeline');
 const { buildProjects } = require('./lib/nodes');
 const { normalizeOptions } = require('./lib/options');
 const { readWorkspace } = require('./lib/workspace');
@@ -31,9 +31,10 @@ const PIPELINE_GLOB = 'pipelines/*.yaml';
  */
 
 /**
- * Builds the projects of every matched pipeline file. Errors are collected per
- * file (Nx reports each with its file name); any error stops graph
- * construction, so a broken pipeline file is noticed before anything runs.
+ * Builds the projects of every matched pipeline file (one pipeline, or one per
+ * profile). Errors are collected per file (Nx reports each with its file
+ * name); any error stops graph construction, so a broken pipeline file is
+ * noticed before anything runs.
  * @param {readonly string[]} files workspace-relative pipeline files
  * @param {PipelinePluginOptions | undefined} rawOptions
  * @param {{workspaceRoot: string}} context
@@ -46,9 +47,25 @@ async function createPipelineNodes(files, rawOptions, context) {
   const results = [];
   /** @type {[string, Error][]} */
   const failures = [];
+  /** @type {Map<string, string>} pipeline name -> the file defining it */
+  const defined = new Map();
   for (const file of files) {
     try {
-      results.push([file, { projects: buildProjects(readPipeline(workspace, file, options), options, workspace, __dirname) }]);
+      /** @type {Record<string, any>} */
+      const projects = {};
+      for (const pipeline of readPipelines(workspace, file, options)) {
+        const other = defined.get(pipeline.name);
+        if (other !== undefined) {
+          throw new errors.DuplicatePipelineError(
+            `defines the pipeline \`${pipeline.name}\`, which ${other} defines too`,
+            'give every pipeline its own name: rename the file or the profile (a file without `profiles:` is named after the file)',
+            { file },
+          );
+        }
+        defined.set(pipeline.name, file);
+        Object.assign(projects, buildProjects(pipeline, options, workspace, __dirname));
+      }
+      results.push([file, { projects }]);
     } catch (e) {
       failures.push([file, /** @type {Error} */ (e)]);
     }

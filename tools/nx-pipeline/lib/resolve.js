@@ -82,6 +82,7 @@ const { didYouMean, quoteList } = require('./text');
  * @typedef {object} ResolvedPipeline
  * @property {string} name
  * @property {string} file
+ * @property {string | undefined} profile the profile name when the file has `profiles:`
  * @property {string | undefined} desc
  * @property {string | undefined} paramsFile workspace-relative
  * @property {string} artifacts workspace-relative artifact folder (`artifacts/<name>`)
@@ -260,6 +261,7 @@ function resolvePipeline(decl, options) {
   return {
     name: decl.name,
     file,
+    profile: decl.profile,
     desc: decl.desc,
     paramsFile,
     artifacts,

@@ -331,12 +331,12 @@ stages:
 
   it('resolves the shipped pipelines of the repository: the data stage in each profile', async () => {
     const real = createRequire(import.meta.url)(path.join(REPO_ROOT, 'tools/nx-pipeline/index.js'));
-    const files = ['pipelines/pipeline.yaml', 'pipelines/smoke.yaml', 'pipelines/paper.yaml'];
+    const files = ['pipelines/pipeline.yaml', 'pipelines/sweep.yaml'];
     const results = await real.createNodesV2[1](files, {}, { workspaceRoot: REPO_ROOT, nxJsonConfiguration: {} });
     /** @type {Record<string, any>} */
     const byName = {};
     for (const [, r] of results) for (const p of Object.values(r.projects)) byName[/** @type {any} */ (p).name] = p;
-    for (const p of ['pipeline', 'smoke', 'paper']) {
+    for (const p of ['pipeline', 'smoke', 'paper', 'sweep', 'sweep-paper', 'sweep-smoke']) {
       const run = byName[`${p}--build-datasets`].targets.run;
       expect(run.options.stage.package).toBe('data');
       expect(run.options.stage.cmd.slice(0, 2)).toEqual(['tsx', 'packages/data/src/cli.ts']);
@@ -344,6 +344,22 @@ stages:
       expect(run.inputs[0]).toEqual({ input: 'production', projects: ['contracts', 'data'] });
       expect(byName[p].targets.all.dependsOn[0].projects).toContain(`${p}--build-datasets`);
     }
+    // The profiles' overrides: the default profile trains three VAEs, the others four.
+    const models = (/** @type {string} */ p) => {
+      const cmd = byName[`${p}--evaluate`].targets.run.options.stage.cmd;
+      return cmd.slice(cmd.indexOf('--models') + 1, cmd.indexOf('--judge'));
+    };
+    expect(models('pipeline')).toEqual(['sgvae=${deps.train-vae@sgvae.model}', 'svae=${deps.train-vae@svae.model}', 'svae-aug=${deps.train-vae@svae-aug.model}']);
+    expect(models('smoke')).toEqual([
+      'sgvae=${deps.train-vae@sgvae.model}',
+      'sgvae-so2=${deps.train-vae@sgvae-so2.model}',
+      'svae=${deps.train-vae@svae.model}',
+      'svae-aug=${deps.train-vae@svae-aug.model}',
+    ]);
+    expect(byName['paper--train-vae-seed@sgvae-so2-3']).toBeDefined();
+    expect(byName['pipeline--train-vae-seed@sgvae-so2-3']).toBeUndefined();
+    expect(Object.keys(byName).filter((n) => n.startsWith('sweep-smoke--train-vae@'))).toHaveLength(8);
+    expect(Object.keys(byName).filter((n) => n.startsWith('sweep--train-vae@'))).toHaveLength(30);
     const total = (/** @type {string} */ p) => byName[`${p}--build-datasets`].targets.run.options.stage.params.data.subset.total;
     expect(total('smoke')).toBeLessThan(5000);
     expect(total('paper')).toBe(35000);
@@ -387,6 +403,265 @@ stages:
       for (const name of ['data', 'train', 'eval']) fs.rmSync(path.join(root, 'packages', name), { recursive: true });
       fs.rmSync(path.join(root, 'pipelines/readme.yaml'));
     }
+  });
+});
+
+/** A file with two profiles; `report` reads every model through `foreach`. */
+const PROFILES_YAML = `profiles:
+  small:
+    desc: Small
+    params: params/default.yaml
+    stages:
+      train:
+        desc: One model
+        matrix:
+          model: [m1]
+  big:
+    params: params/big.yaml
+desc: Default description
+stages:
+  prepare:
+    package: alpha
+    cmd: [node, packages/alpha/src/prepare.mjs, "\${params}", "\${outs.data}", "\${stage}"]
+    params: [prepare]
+    outs:
+      data: prepare/data
+  train:
+    matrix:
+      model: [m1, m2]
+    package: beta
+    cmd: [node, packages/beta/src/train.mjs, "\${stage}", "\${item.model}", "\${value.train.\${item.model}.lr}", "\${deps.prepare.data}", "\${outs.model}"]
+    params: [train.common, "train.\${item.model}"]
+    deps: [prepare.data]
+    outs:
+      model: models/\${item.model}
+  report:
+    package: gamma
+    cmd:
+      - node
+      - packages/gamma/src/report.mjs
+      - \${stage}
+      - \${outs.score}
+      - foreach: train
+        do: \${each.model}=\${deps.train@\${each.model}.model}
+    deps:
+      - foreach: train
+        do: train@\${each.model}.model
+    metrics:
+      score: report/score.json
+`;
+
+/** The same report stage written out by hand, for the `big` profile's two models. */
+const BIG_BY_HAND = PROFILES_YAML.slice(PROFILES_YAML.indexOf('stages:\n  prepare:'))
+  .replace(
+    '      - foreach: train\n        do: \\${each.model}=\\${deps.train@\\${each.model}.model}\n'.replace(/\\\$/g, '$'),
+    '      - m1=${deps.train@m1.model}\n      - m2=${deps.train@m2.model}\n',
+  )
+  .replace('      - foreach: train\n        do: train@${each.model}.model\n', '      - train@m1.model\n      - train@m2.model\n');
+
+describe('profiles and foreach', () => {
+  const BIG_PARAMS = PARAMS_YAML.replace('size: 3', 'size: 30');
+
+  /**
+   * @param {Record<string, string>} pipelines name -> text
+   */
+  async function projectsOf(pipelines) {
+    writeFiles(root, { 'pipelines/params/big.yaml': BIG_PARAMS });
+    const files = Object.keys(pipelines).map((n) => `pipelines/${n}.yaml`);
+    writeFiles(root, Object.fromEntries(Object.entries(pipelines).map(([n, t]) => [`pipelines/${n}.yaml`, t])));
+    try {
+      const results = await plugin.createNodesV2[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {} }).catch((/** @type {any} */ e) => {
+        throw e.errors?.[0]?.[1] ?? e;
+      });
+      /** @type {Record<string, any>} */
+      const byName = {};
+      for (const [, r] of results) for (const p of Object.values(r.projects)) byName[/** @type {any} */ (p).name] = p;
+      return byName;
+    } finally {
+      for (const f of files) fs.rmSync(path.join(root, f), { force: true });
+    }
+  }
+
+  it('gives one pipeline per profile, each with its params file and the stage fields it replaces', async () => {
+    const byName = await projectsOf({ prof: PROFILES_YAML });
+    expect(Object.keys(byName)).toEqual([
+      'small--prepare',
+      'small--train@m1',
+      'small--report',
+      'small',
+      'big--prepare',
+      'big--train@m1',
+      'big--train@m2',
+      'big--report',
+      'big',
+    ]);
+    expect(byName['small--prepare'].targets.run.options.stage.params).toEqual({ prepare: { seed: 1, size: 3 } });
+    expect(byName['big--prepare'].targets.run.options.stage.params).toEqual({ prepare: { seed: 1, size: 30 } });
+    expect(byName['small--train@m1'].metadata.description).toBe('One model');
+    expect(byName['big--train@m1'].metadata.description).toMatch(/^Runs node /);
+    // A profile without `desc` takes the file's.
+    expect(byName.small.metadata.description).toBe('Small');
+    expect(byName.big.metadata.description).toBe('Default description');
+    expect(byName.big.metadata.pipeline).toEqual({ pipeline: 'big', file: 'pipelines/prof.yaml', params: 'pipelines/params/big.yaml', artifacts: 'artifacts/big' });
+    expect(byName.big.targets.all.metadata.description).toBe('Runs every stage of profile `big` of pipelines/prof.yaml except the optional ones');
+    expect(byName['small--report'].targets.run.options.stage.cmd.slice(4)).toEqual(['m1=${deps.train@m1.model}']);
+  });
+
+  it('a profile gives the same projects as a file of its own, and foreach the same command and deps as the items written out', async () => {
+    const profiled = await projectsOf({ prof: PROFILES_YAML });
+    const plain = await projectsOf({ big: `desc: Default description\nparams: params/big.yaml\n${BIG_BY_HAND}` });
+    expect(BIG_BY_HAND).not.toContain('foreach');
+    const strip = (/** @type {any} */ p) => ({ ...p, metadata: undefined, targets: { run: { ...p.targets.run, metadata: undefined } } });
+    for (const name of ['big--prepare', 'big--train@m1', 'big--train@m2', 'big--report']) {
+      expect(strip(profiled[name])).toEqual(strip(plain[name]));
+    }
+    const report = profiled['big--report'].targets.run.options.stage;
+    expect(report.cmd.slice(4)).toEqual(['m1=${deps.train@m1.model}', 'm2=${deps.train@m2.model}']);
+    expect(Object.keys(report.deps)).toEqual(['train@m1.model', 'train@m2.model']);
+  });
+
+  it('foreach adds every string of `do` per combination, first matrix key slowest', async () => {
+    const yaml = stage(`  grid:
+    matrix: {a: [x, y], b: ["1", "2"]}
+    package: alpha
+    cmd: [node, packages/alpha/src/prepare.mjs, "\${outs.o}"]
+    outs: {o: "grid/\${item.a}-\${item.b}"}
+  use:
+    package: alpha
+    cmd:
+      - node
+      - packages/alpha/src/prepare.mjs
+      - foreach: grid
+        do: ["--\${each.a}", "\${each.b}:\${deps.grid@\${each.a}-\${each.b}.o}"]
+    deps:
+      - prepare.data
+      - {foreach: grid, do: "grid@\${each.a}-\${each.b}.o"}
+`).replace('params: params/bad.yaml', 'params: params/big.yaml');
+    const byName = await projectsOf({ fe: yaml });
+    const use = byName['fe--use'].targets.run.options.stage;
+    expect(use.cmd.slice(2)).toEqual([
+      '--x', '1:${deps.grid@x-1.o}', '--x', '2:${deps.grid@x-2.o}', '--y', '1:${deps.grid@y-1.o}', '--y', '2:${deps.grid@y-2.o}',
+    ]);
+    expect(Object.keys(use.deps)).toEqual(['prepare.data', 'grid@x-1.o', 'grid@x-2.o', 'grid@y-1.o', 'grid@y-2.o']);
+  });
+
+  it('the runner finds the file that defines a pipeline, by file name or by profile', async () => {
+    const { findPipelineFile } = createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/lib/load.js'));
+    const { readPipeline } = createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/lib/pipeline.js'));
+    const { readWorkspace } = createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/lib/workspace.js'));
+    writeFiles(root, { 'pipelines/prof.yaml': PROFILES_YAML, 'pipelines/params/big.yaml': BIG_PARAMS });
+    try {
+      expect(findPipelineFile(root, 'big')).toBe('pipelines/prof.yaml');
+      expect(findPipelineFile(root, 'pipeline')).toBe('pipelines/pipeline.yaml');
+      // A file with profiles is not a pipeline of its own.
+      expect(findPipelineFile(root, 'prof')).toBeUndefined();
+      const big = readPipeline(readWorkspace(root), 'pipelines/prof.yaml', { artifactsDir: 'artifacts' }, 'big');
+      expect(big.profile).toBe('big');
+      expect(big.stages.map((/** @type {any} */ s) => s.name)).toEqual(['prepare', 'train@m1', 'train@m2', 'report']);
+      // The fingerprints the runner checks are the ones the plugin hashed.
+      const byName = await projectsOf({ prof: PROFILES_YAML });
+      expect(byName['big--report'].targets.run.options.command).toContain(`--fingerprint ${big.stages[3].fingerprint} `);
+    } finally {
+      fs.rmSync(path.join(root, 'pipelines/prof.yaml'), { force: true });
+    }
+  });
+
+  it('accepts the profiles example of pipelines/README.md', async () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'pipelines/README.md'), 'utf8');
+    const example = /### Profiles[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(example).toContain('profiles:');
+    const train = { sgvae: { beta: 1 }, 'sgvae-so2': { beta: 1 }, svae: { beta: 1 }, 'svae-aug': { beta: 1 } };
+    writeFiles(root, {
+      'packages/train/package.json': JSON.stringify({ name: '@readme/train', version: '0.0.0' }),
+      'packages/train/project.json': JSON.stringify({ name: 'train', targets: {} }),
+      'pipelines/params/default.yaml': `${PARAMS_YAML.replace(/^train:[\s\S]*?^unused:/m, 'unused:')}train: ${JSON.stringify(train)}\n`,
+      'pipelines/params/smoke.yaml': `train: ${JSON.stringify(train)}\n`,
+    });
+    try {
+      const byName = await projectsOf({ readme: example });
+      expect(Object.keys(byName)).toEqual([
+        'pipeline--train-vae@sgvae',
+        'pipeline--train-vae@svae',
+        'pipeline--train-vae@svae-aug',
+        'pipeline',
+        'smoke--train-vae@sgvae',
+        'smoke--train-vae@sgvae-so2',
+        'smoke--train-vae@svae',
+        'smoke--train-vae@svae-aug',
+        'smoke',
+      ]);
+    } finally {
+      fs.rmSync(path.join(root, 'packages/train'), { recursive: true });
+      fs.rmSync(path.join(root, 'pipelines/params/smoke.yaml'));
+      writeFiles(root, { 'pipelines/params/default.yaml': PARAMS_YAML });
+    }
+  });
+
+  it('errors in profiles: unknown keys, stages and fields, bad names and shapes, a pipeline defined twice', async () => {
+    const key = await errorOf(PROFILES_YAML.replace('  big:\n    params:', '  big:\n    parms:'), { files: { 'pipelines/params/big.yaml': BIG_PARAMS } });
+    expect(key).toBeInstanceOf(plugin.errors.UnknownKeyError);
+    expect(key.message).toBe(
+      'pipelines/bad.yaml:11: has an unknown key `parms` in profile `big` (did you mean `params`?); allowed keys are `desc`, `params`, `stages`',
+    );
+    const stageName = await errorOf(PROFILES_YAML.replace('    stages:\n      train:', '    stages:\n      trian:'));
+    expect(stageName).toBeInstanceOf(plugin.errors.UnknownStageError);
+    expect(stageName.message).toBe(
+      'pipelines/bad.yaml:6: profile `small` overrides the stage `trian`, which is not under `stages:` (did you mean `train`?); override one of `prepare`, `train`, `report` (a profile changes fields of existing stages; it cannot add stages)',
+    );
+    const field = await errorOf(PROFILES_YAML.replace('        matrix:\n          model: [m1]', '        matirx:\n          model: [m1]'));
+    expect(field).toBeInstanceOf(plugin.errors.UnknownKeyError);
+    expect(field.message).toContain("pipelines/bad.yaml:8: has an unknown key `matirx` in profile `small`'s override of stage `train` (did you mean `matrix`?)");
+    const shape = await errorOf(PROFILES_YAML.replace('    stages:\n      train:\n        desc: One model\n        matrix:\n          model: [m1]\n', '    stages:\n      train: [m1]\n'));
+    expect(shape).toBeInstanceOf(plugin.errors.PipelineSchemaError);
+    expect(shape.message).toContain('profile `small` overrides stage `train` with something other than a mapping of fields');
+    const notMap = await errorOf(PROFILES_YAML.replace(/^profiles:\n[\s\S]*?desc: Default/m, 'profiles: [small, big]\ndesc: Default'));
+    expect(notMap.message).toContain('`profiles` must map profile names to profiles');
+    const name = await errorOf(PROFILES_YAML.replace('  big:\n', '  big--x:\n'));
+    expect(name.message).toContain('pipelines/bad.yaml:10: profile name `big--x` is not allowed');
+    const empty = await errorOf(PROFILES_YAML.replace('  big:\n    params: params/big.yaml\n', '  big:\n'));
+    expect(empty.message).toContain('profile `big` must be a mapping');
+
+    // An error in a stage names the profile it arose in.
+    const param = await errorOf(PROFILES_YAML, { files: { 'pipelines/params/big.yaml': 'prepare: {size: 1}\n' } });
+    expect(param).toBeInstanceOf(plugin.errors.MissingParamError);
+    expect(param.message).toMatch(/^pipelines\/bad\.yaml:\d+: profile `big`, stage `train@m1` reads param `train\.common` but pipelines\/params\/big\.yaml has no `train`/);
+    const matrix = await errorOf(PROFILES_YAML.replace('model: [m1]', 'model: [m1, m1]'));
+    expect(matrix.message).toMatch(/^pipelines\/bad\.yaml:9: profile `small`, stage `train` `matrix\.model` lists `m1` twice/);
+
+    // Two files defining one pipeline.
+    writeFiles(root, { 'pipelines/twice.yaml': PROFILES_YAML.replace('  big:', '  pipeline:'), 'pipelines/params/big.yaml': BIG_PARAMS });
+    try {
+      const e = await plugin.createNodesV2[1](['pipelines/pipeline.yaml', 'pipelines/twice.yaml'], {}, { workspaceRoot: root }).catch((/** @type {any} */ err) => err.errors[0]);
+      expect(e[0]).toBe('pipelines/twice.yaml');
+      expect(e[1]).toBeInstanceOf(plugin.errors.DuplicatePipelineError);
+      expect(e[1].message).toContain('pipelines/twice.yaml: defines the pipeline `pipeline`, which pipelines/pipeline.yaml defines too');
+    } finally {
+      fs.rmSync(path.join(root, 'pipelines/twice.yaml'), { force: true });
+    }
+  });
+
+  it('errors in foreach: unknown or plain stage, unknown key, missing `do`, outside cmd and deps, ${each} outside foreach', async () => {
+    const withReport = (/** @type {string} */ item) => PROFILES_YAML.replace('      - foreach: train\n        do: \\${each.model}=\\${deps.train@\\${each.model}.model}\n'.replace(/\\\$/g, '$'), item);
+    const unknown = await errorOf(withReport('      - {foreach: trian, do: "${each.model}"}\n'));
+    expect(unknown).toBeInstanceOf(plugin.errors.UnknownStageError);
+    expect(unknown.message).toMatch(
+      /^pipelines\/bad\.yaml:\d+: profile `small`, stage `report` has `foreach: trian` in `cmd`, but there is no stage `trian` \(did you mean `train`\?\); name a stage with `matrix` as written under `stages:` \(`train`\)$/,
+    );
+    const plain = await errorOf(withReport('      - {foreach: prepare, do: x}\n'));
+    expect(plain.message).toContain('has `foreach: prepare` in `cmd`, but stage `prepare` has no `matrix`');
+    const key = await errorOf(withReport('      - {foreach: train, do: "${each.modle}"}\n'));
+    expect(key).toBeInstanceOf(plugin.errors.PlaceholderError);
+    expect(key.message).toContain('uses `${each.modle}` in a `foreach: train` item of `cmd`, but the matrix of `train` has no key `modle` (did you mean `model`?); use one of `${each.model}`');
+    const noDo = await errorOf(withReport('      - {foreach: train}\n'));
+    expect(noDo.message).toContain('has a `foreach` in `cmd` whose `do` is missing');
+    const extra = await errorOf(withReport('      - {foreach: train, do: x, then: y}\n'));
+    expect(extra).toBeInstanceOf(plugin.errors.UnknownKeyError);
+    expect(extra.message).toContain('has an unknown key `then` in a `foreach` item of `cmd`; allowed keys are `foreach`, `do`');
+    const field = await errorOf(PROFILES_YAML.replace('    params: [prepare]\n', '    params:\n      - {foreach: train, do: "train.${each.model}"}\n'));
+    expect(field.message).toContain('stage `prepare` has a `foreach` item in `params`; `foreach` may be used in `cmd`, `deps` only');
+    const outside = await errorOf(withReport('      - ${each.model}\n'));
+    expect(outside).toBeInstanceOf(plugin.errors.PlaceholderError);
+    expect(outside.message).toContain('uses `${each...}` in `cmd` (`${each.model}`) outside a `foreach` item');
   });
 });
 
