@@ -1,8 +1,11 @@
 // The parts of each preset that every encoder family shares: image, latent,
 // decoder and batch norm. Each family's encoder presets are in its own file
 // (families/*.ts). The measurements behind the values are in docs/experiments.md.
-import type { BatchNormConfig, PresetName } from './common.ts';
+import type { BatchNormConfig, HeadConfig, PresetName } from './common.ts';
 import type { SharedPreset } from '../families/family.ts';
+
+/** The paper's dense heads (hidden layer with ELU, batch norm, dropout 0.2), shared by both S-GVAE encoders' paper presets. */
+export const PAPER_HEAD: HeadConfig = { hidden: 64, activation: 'elu', batchNorm: true, dropout: 0.2 };
 
 const BN: BatchNormConfig = { momentum: 0.9, epsilon: 1e-5 };
 

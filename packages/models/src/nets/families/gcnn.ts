@@ -31,11 +31,11 @@ import {
   withHead,
   clone,
   type EncoderBase,
-  type HeadConfig,
   type MaskConfig,
   type PresetName,
 } from '../config/common.ts';
 import { encoderMapSizes } from '../config/geometry.ts';
+import { PAPER_HEAD } from '../config/presets.ts';
 import type { VaeNetConfig } from '../config/vae-config.ts';
 import { apply, latentHeads, layerSeed, orbitMean, spatialPool } from '../encoder-parts.ts';
 import type { EncoderFamily } from './family.ts';
@@ -84,9 +84,6 @@ export interface GcnnEncoderConfig extends EncoderBase {
 
 // ---------------------------------------------------------------- presets
 // The measurements behind these values are in docs/experiments.md.
-
-/** The paper's dense heads (hidden layer with ELU, batch norm, dropout 0.2), shared by both S-GVAE encoders. */
-export const PAPER_HEAD: HeadConfig = { hidden: 64, activation: 'elu', batchNorm: true, dropout: 0.2 };
 
 const DEFAULT: GcnnEncoderConfig = {
   kind: 'gcnn',

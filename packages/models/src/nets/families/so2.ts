@@ -35,10 +35,10 @@ import {
   type PresetName,
 } from '../config/common.ts';
 import { encoderMapSizes } from '../config/geometry.ts';
+import { PAPER_HEAD } from '../config/presets.ts';
 import type { VaeNetConfig } from '../config/vae-config.ts';
 import { apply, latentHeads, layerSeed, orbitMean, spatialPool } from '../encoder-parts.ts';
 import type { EncoderFamily } from './family.ts';
-import { PAPER_HEAD } from './gcnn.ts';
 
 export interface So2EncoderConfig extends EncoderBase {
   kind: 'so2';
