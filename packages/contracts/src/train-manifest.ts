@@ -34,6 +34,11 @@ export type TrainDataRecord = { readonly dir: string; readonly augmentation: str
 
 /** The parts of a VAE's model config that other stages read. */
 export interface VaeConfigRecord {
+  /**
+   * Version of the model config's layout (@sgvae/models' VAE_NET_CONFIG_VERSION); absent in
+   * configs written before versions existed (version 0). Readers migrate with migrateVaeNetConfig.
+   */
+  readonly configVersion?: number;
   readonly imageSize: number;
   readonly latent: { readonly family: string; readonly dim: number };
   /** `gcnn` (C_N G-CNN), `so2` (SO(2)-steerable) or `cnn` (plain). */

@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tinyDecoder, tinyEncoder, tinyJudge, vaeManifest, writeTinyJudge, writeTinyVae } from '../testing/tiny-models.ts';
 import { ArtifactError, type LoadedTrainManifest } from '@sgvae/contracts';
-import { inferModelKind, loadJudge, loadVae, trainedWithOf } from './load-models.ts';
+import { VAE_NET_CONFIG_VERSION } from '@sgvae/models';
+import { ArtifactError as EvalArtifactError } from '../errors.ts';
+import { inferModelKind, loadJudge, loadVae, trainedWithOf, vaeConfigOf } from './load-models.ts';
 
 const SIZE = 9;
 const root = await mkdtemp(join(tmpdir(), 'sgvae-eval-models-'));
@@ -84,5 +86,13 @@ describe('loading trained models from the train stage output', () => {
     await expect(loadVae(join(root, 'nothing'), { name: 'x', batchSize: 1 })).rejects.toThrow(ArtifactError);
     await expect(loadVae(join(root, 'nothing'), { name: 'x', batchSize: 1 })).rejects.toThrow(/Train it first/);
     await expect(loadVae(join(root, 'judge'), { name: 'x', batchSize: 1 })).rejects.toThrow(/pass it with --judge/);
+  });
+
+  it('reads model configs of any version up to the current one, and refuses newer ones', () => {
+    const old = vaeManifest({ imageSize: SIZE, latent: { family: 'vmf', dim: 3 }, encoder: { kind: 'gcnn' } });
+    expect(vaeConfigOf(old, 'm')).toMatchObject({ configVersion: VAE_NET_CONFIG_VERSION, imageSize: SIZE, latent: { dim: 3, kappaInit: null }, encoder: { orbit: 1 } });
+    const newer = vaeManifest({ configVersion: VAE_NET_CONFIG_VERSION + 1, imageSize: SIZE, latent: { family: 'vmf', dim: 3 }, encoder: { kind: 'gcnn' } });
+    expect(() => vaeConfigOf(newer, 'm')).toThrow(EvalArtifactError);
+    expect(() => vaeConfigOf(newer, 'm')).toThrow(/^m[/\\]manifest\.json: config\.configVersion: .*newer than this code's/);
   });
 });

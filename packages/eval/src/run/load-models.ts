@@ -7,10 +7,11 @@
 // a judge has `judge` (image -> class logits).
 import { dirname, join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { describeNumerics, type LoadedTrainManifest, readTrainManifest, type TrainManifest, type VaeTrainManifest } from '@sgvae/contracts';
+import { describeNumerics, type LoadedTrainManifest, readTrainManifest, type TrainManifest, type VaeConfigRecord, type VaeTrainManifest } from '@sgvae/contracts';
 // Importing the models package registers its custom layers (G-CNN layers,
-// heads) with the layers serialization registry, which loading needs.
-import '@sgvae/models';
+// heads) with the layers serialization registry, which loading needs; it also
+// migrates the model configs saved by earlier code.
+import { migrateVaeNetConfig, NetConfigError } from '@sgvae/models';
 import { loadLayersModel } from '@sgvae/train';
 import { ArtifactError } from '../errors.ts';
 import { TfJudgeRunner, TfVaeRunner } from './tf-runners.ts';
@@ -73,6 +74,21 @@ function kindLabel(kind: Exclude<ModelKind, 'other'>, manifest: VaeTrainManifest
   return `${MODEL_KIND_LABELS[kind]} (${manifest.params.augmentTarget === 'upright' ? 'upright' : 'rotated'} targets)`;
 }
 
+/**
+ * The manifest's model config at the current config version: configs saved by earlier
+ * code (no `configVersion`) are migrated as the models package reads them; a config
+ * written by newer code is refused.
+ */
+export function vaeConfigOf(manifest: VaeTrainManifest, dir: string): VaeConfigRecord {
+  try {
+    return migrateVaeNetConfig(manifest.config) as VaeConfigRecord;
+  } catch (cause) {
+    if (!(cause instanceof NetConfigError)) throw cause;
+    // The error's message starts with its field; here the field is named within the manifest.
+    throw new ArtifactError(`${join(dir, 'manifest.json')}: config.${cause.message}`, { cause });
+  }
+}
+
 export interface LoadVaeOptions {
   /** Name in tables and file names. A name that is a model kind (sgvae, svae, svae-aug) also sets the kind. */
   name: string;
@@ -82,6 +98,7 @@ export interface LoadVaeOptions {
 export async function loadVae(dir: string, options: LoadVaeOptions): Promise<TfVaeRunner> {
   const manifest = readTrainManifest(dir);
   if (manifest.kind !== 'vae') throw new ArtifactError(`${dir} holds a ${manifest.kind}, not a VAE; pass it with --judge instead`);
+  const config = vaeConfigOf(manifest, dir);
   const inferred = inferModelKind(manifest);
   let kind = inferred;
   if (options.name in MODEL_KIND_LABELS) {
@@ -97,8 +114,8 @@ export async function loadVae(dir: string, options: LoadVaeOptions): Promise<TfV
     // Two runs of one kind (e.g. two seeds) need distinct labels: tables are keyed by label.
     label: kind === 'other' ? options.name : options.name === kind ? kindLabel(kind, manifest) : `${kindLabel(kind, manifest)} (${options.name})`,
     kind,
-    latentDim: manifest.config.latent.dim,
-    imageSize: manifest.config.imageSize,
+    latentDim: config.latent.dim,
+    imageSize: config.imageSize,
     seed: manifest.params.seed,
     trainedWith: trainedWithOf(manifest),
     batchSize: options.batchSize,

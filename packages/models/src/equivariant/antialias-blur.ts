@@ -5,7 +5,7 @@
 // (which nonlinearities create) aliases differently for the input and its
 // rotated copy. Training on upright digits then learns to exploit that
 // difference (the plain C8 encoder's mean cosine of mu between turned copies
-// fell to 0.78 after five epochs; nets/config.ts). Blurring first makes
+// fell to 0.78 after five epochs; docs/experiments.md). Blurring first makes
 // conv -> subsample act on band-limited maps (blur and convolution commute),
 // the anti-aliased downsampling of escnn's PointwiseAvgPoolAntialiased. The
 // kernel is symmetric under the dihedral group, so quarter turns stay exact.

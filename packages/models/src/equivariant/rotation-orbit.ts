@@ -3,7 +3,7 @@
 // error e(theta) = g(R_theta x) - g(x) has period 90 degrees, so it is a
 // Fourier series in 4 theta. Training on upright digits grows that error (the
 // plain C8 encoder's mean cosine between turns fell to 0.78 after five epochs;
-// nets/config.ts). Averaging the invariant features over the input
+// docs/experiments.md). Averaging the invariant features over the input
 // turned by 0, 90/k, ..., 90 (k - 1)/k degrees cancels every harmonic of
 // e whose order is not a multiple of k (k = 2 removes the dominant 4-theta
 // term), whatever the weights learn. The cost is k encoder passes.

@@ -7,7 +7,7 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { TRIVIAL_GROUP, trivialFields } from '../equivariant/field-type.ts';
 import { GroupBatchNorm } from '../equivariant/group-batch-norm.ts';
-import type { BatchNormConfig } from './config.ts';
+import type { BatchNormConfig } from './config/common.ts';
 import { NetError } from './errors.ts';
 
 export function channelBatchNorm(x: SymbolicTensor, bn: BatchNormConfig, name: string): SymbolicTensor {

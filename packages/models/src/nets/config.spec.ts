@@ -5,6 +5,7 @@ import {
   countEncoderParams,
   encoderMapSizes,
   matchCnnWidths,
+  readVaeNetConfig,
   resolveVaeNetConfig,
   vaePreset,
   validateVaeNetConfig,
@@ -107,9 +108,10 @@ describe('VAE network configs', () => {
   });
 
   it('reads configs saved before the blur, orbit, angular harmonics and phase alignment existed as the models were built', () => {
-    const saved = vaePreset('default', 'gcnn');
+    // Configs saved before versions existed have no configVersion (version 0).
+    const { configVersion: _v, ...saved } = vaePreset('default', 'gcnn');
     const { antialias: _a, orbit: _o, angularHarmonics: _h, alignPhases: _p, ...older } = saved.encoder as GcnnEncoderConfig;
-    const e = validateVaeNetConfig({ ...saved, encoder: older }).encoder as GcnnEncoderConfig;
+    const e = readVaeNetConfig({ ...saved, encoder: older }).encoder as GcnnEncoderConfig;
     expect([e.antialias, e.orbit, e.angularHarmonics, e.alignPhases]).toEqual([null, 1, 0, false]);
   });
 

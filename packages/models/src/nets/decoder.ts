@@ -5,8 +5,9 @@
 import { initializers, input, layers, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { DeviceDropout } from '../random/device-dropout.ts';
 import { channelBatchNorm } from './batch-norm.ts';
-import { encoderMapSizes, transposedValidSize, validateVaeNetConfig, type VaeNetConfig } from './config.ts';
-import { layerSeed } from './encoders.ts';
+import { encoderMapSizes, transposedValidSize } from './config/geometry.ts';
+import { validateVaeNetConfig, type VaeNetConfig } from './config/vae-config.ts';
+import { layerSeed } from './encoder-parts.ts';
 
 function apply(layer: { apply: (x: SymbolicTensor) => unknown }, x: SymbolicTensor): SymbolicTensor {
   return layer.apply(x) as SymbolicTensor;

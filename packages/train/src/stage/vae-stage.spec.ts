@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTrainManifest, sourceFingerprint } from '@sgvae/contracts';
+import { VAE_NET_CONFIG_VERSION } from '@sgvae/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLayersModel } from '../checkpoint/layers-io.ts';
@@ -73,6 +74,8 @@ describe('VAE stage', () => {
     expect(manifest.metrics.valLoss).toBe(Math.min(...rows.map((r) => r.valLoss)));
     expect((manifest.params as unknown as { encoder: string }).encoder).toBe('gcnn');
     expect((manifest.config as { latent: unknown }).latent).toEqual({ family: LATENT, dim: 3, kappaInit: LATENT === 'vmf' ? 1 + Math.LN2 : null });
+    // The model's config is written at the current version (readers migrate older ones).
+    expect((manifest.config as { configVersion?: number }).configVersion).toBe(VAE_NET_CONFIG_VERSION);
     expect(scalars.some(([name, , step]) => name === 'val/loss' && step === 3)).toBe(true);
     expect(a.summary).toMatch(/^vae gcnn C8 .*best epoch \d\/3 .*wrote /);
     expect((await outputWeights(outA)).length).toBeGreaterThan(10);
