@@ -103,7 +103,10 @@ export function splitIndices(params: DataParams, trainLabels: Uint8Array, testCo
     testSource = 'test';
   } else {
     if (params.subset.total > trainLabels.length) {
-      throw new ParamsError('subset.total', `asks for ${params.subset.total} digits but the training file has ${trainLabels.length}`, paramsFile);
+      throw new ParamsError(
+        { field: 'subset.total', problem: `asks for ${params.subset.total} digits but the training file has ${trainLabels.length}` },
+        { file: paramsFile },
+      );
     }
     const subset = stratifiedSplit(trainLabels, all, params.subset.total, rng).picked;
     const held = stratifiedSplit(trainLabels, subset, Math.round(params.subset.total * params.subset.testFraction), rng);
@@ -144,9 +147,11 @@ function selectEvalSet(
   if (set.count !== null) {
     if (set.count > candidates.length) {
       throw new ParamsError(
-        `sets.${name}.count`,
-        `asks for ${set.count} digits but source "${set.source}"${set.digits === null ? '' : ` restricted to [${set.digits.join(', ')}]`} has ${candidates.length}`,
-        paramsFile,
+        {
+          field: `sets.${name}.count`,
+          problem: `asks for ${set.count} digits but source "${set.source}"${set.digits === null ? '' : ` restricted to [${set.digits.join(', ')}]`} has ${candidates.length}`,
+        },
+        { file: paramsFile },
       );
     }
     indices = stratifiedSplit(labels, candidates, set.count, rng).picked;
@@ -250,7 +255,10 @@ export async function buildDatasets(params: DataParams, outDir: string, options:
     throw new DataError(`train digits are ${sources.train.rows}x${sources.train.cols} but test digits ${sources.test.rows}x${sources.test.cols}`);
   }
   if (params.size < Math.max(sources.train.rows, sources.train.cols)) {
-    throw new ParamsError('size', `is ${params.size}, smaller than the ${sources.train.rows}x${sources.train.cols} source digits`, options.paramsFile);
+    throw new ParamsError(
+      { field: 'size', problem: `is ${params.size}, smaller than the ${sources.train.rows}x${sources.train.cols} source digits` },
+      { file: options.paramsFile },
+    );
   }
   const padding = paddingFor(sources.train.rows, sources.train.cols, params.size);
   const split = splitIndices(params, sources.train.labels, sources.test.count, options.paramsFile);

@@ -35,7 +35,7 @@ describe('data CLI', () => {
     writeFileSync(params, 'sets:\n  r:\n    rotation: { kind: uniform, min: 10, max: -10 }\n');
     const bad = await run(['--params', params, '--out', join(dir, 'out')]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toBe(`error: ${params}: \`sets.r.rotation.max\` must be greater than min (10); got -10`);
+    expect(bad.err).toBe(`error: ${params}: \`sets.r.rotation.max\` must be greater than min (10), got -10`);
     writeFileSync(params, 'subset: { total: 140 }\n');
     const badVersion = await run(['--params', params, '--out', join(dir, 'out')], { SGVAE_CODE_VERSION: 'release-1' });
     expect(badVersion.code).toBe(2);

@@ -23,18 +23,11 @@ export class IdxFormatError extends DataError {
 }
 
 /**
- * Params that do not match the schema. `field` is a dotted path such as
+ * Params that do not match the schema, or a params file that cannot be read:
+ * the ParamsError every stage shares. `field` is a dotted path such as
  * `sets.test-rotated.count` (empty when the whole file is unreadable).
  */
-export class ParamsError extends DataError {
-  readonly field: string;
-  readonly file: string | undefined;
-  constructor(field: string, problem: string, file?: string, options?: ErrorOptions) {
-    super(`${file ?? 'params'}: ${field === '' ? '' : `\`${field}\` `}${problem}`, options);
-    this.field = field;
-    this.file = file;
-  }
-}
+export { ParamsError } from '@sgvae/contracts/params';
 
 /** A build stopped before it finished (abort signal); nothing complete-looking is left behind. */
 export class BuildAbortedError extends DataError {}

@@ -31,9 +31,15 @@ describe('data params', () => {
 
   it('names the field of unknown keys and wrong types', () => {
     expect(fieldOf(() => parseDataParams({ sead: 1 }))).toBe('sead');
-    expect(() => parseDataParams({ sead: 1 })).toThrow(/`sead` is not a known key; allowed here: seed, size/);
+    expect(() => parseDataParams({ sead: 1 })).toThrow(/`sead` is not a known key \(did you mean `seed`\?\); allowed here: seed, size/);
     expect(fieldOf(() => parseDataParams({ size: '33' }))).toBe('size');
-    expect(() => parseDataParams({ size: '33' })).toThrow(/`size` must be a number; got "33"/);
+    expect(() => parseDataParams({ size: '33' })).toThrow(/`size` must be an integer in \[28, 256\], got "33"/);
+    expect(() => parseDataParams({ sets: { a: { rotation: { kind: 'spin' } } } }, { file: 'p.yaml', section: 'data' })).toThrow(
+      /^p.yaml: `data.sets.a.rotation.kind` must be one of "none", "uniform", "grid", "choice", got "spin"$/,
+    );
+    expect(() => parseDataParams({ sets: { a: { rotation: { kind: 'uniform', min: 10, max: 10 } } } })).toThrow(/`sets.a.rotation.max` must be greater than min \(10\), got 10/);
+    expect(() => parseDataParams({ sets: { a: { digits: [6, 6] } } })).toThrow(/`sets.a.digits` lists a class twice: \[6, 6\]/);
+    expect(() => parseDataParams({ sets: { test: {} } })).toThrow(/`sets.test` clashes with the always-built upright set "test"/);
     expect(fieldOf(() => parseDataParams({ size: 33.5 }))).toBe('size');
     expect(fieldOf(() => parseDataParams({ subset: { total: 35000, test: 0.1 } }))).toBe('subset.test');
     expect(fieldOf(() => parseDataParams({ subset: { testFraction: 1 } }))).toBe('subset.testFraction');
@@ -49,6 +55,20 @@ describe('data params', () => {
     expect(fieldOf(() => parseDataParams({ supersample: 0 }))).toBe('supersample');
     expect(fieldOf(() => parseDataParams({ seed: -1 }))).toBe('seed');
     expect(fieldOf(() => parseDataParams([1]))).toBe('');
+    expect(fieldOf(() => parseDataParams({ sets: { a: { rotation: { kind: 'grid', step: 0.01 } } } }))).toBe('sets.a.rotation.step');
+  });
+
+  it('lists every problem at once', () => {
+    let error: unknown;
+    try {
+      parseDataParams({ sead: 1, size: 7, sets: { a: { count: 0 } } }, 'p.yaml');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ParamsError);
+    const issues = (error as ParamsError).issues.map((i) => i.field);
+    expect(issues.sort()).toEqual(['sead', 'sets.a.count', 'size']);
+    expect(String((error as Error).message)).toMatch(/^p.yaml: 3 problems:\n {2}- /);
   });
 
   it('reads YAML and JSON files and names the file in errors', () => {

@@ -1,12 +1,14 @@
-// The params of the data stage: one typed schema with defaults, checked at
-// the boundary. A params file holds exactly this object (YAML or JSON);
-// missing keys take the defaults below, unknown keys and wrong types are
-// errors naming the field and the file. Validation builds a fresh object in
-// a fixed key order, so the params echoed into manifests are byte-stable.
+// The params of the data stage: one schema with defaults (the shared params
+// schema of @sgvae/contracts/params), checked at the boundary. A params file
+// holds exactly this object (YAML or JSON); missing keys take the defaults
+// below, unknown keys and wrong types are errors naming the field and the
+// file. Validation builds a fresh object in a fixed key order (the schema's),
+// so the params echoed into manifests are byte-stable.
 
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { type DataParams, type EvalSetParams, MAX_SUPERSAMPLE, type RotationSpec, type SetSource, type SubsetParams } from '@sgvae/contracts';
+import { choice, number, type ParamsSource, parseParams, showValue, strict, z } from '@sgvae/contracts/params';
 import { parse as parseYaml } from 'yaml';
 import { ParamsError } from './errors.ts';
 
@@ -37,149 +39,102 @@ export const DEFAULT_PARAMS: DataParams = {
   },
 };
 
-type Json = Record<string, unknown>;
+const ANGLE = number({ min: -3600, max: 3600 });
+const angle = (fallback: number, description: string) => ANGLE.default(fallback).describe(description);
 
-class Checker {
-  constructor(private readonly file: string | undefined) {}
-
-  fail(field: string, problem: string): never {
-    throw new ParamsError(field, problem, this.file);
-  }
-
-  object(value: unknown, field: string, allowed: readonly string[]): Json {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.fail(field, `must be a mapping with keys ${allowed.join(', ')}; got ${describe(value)}`);
-    }
-    for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) this.fail(join(field, key), `is not a known key; allowed here: ${allowed.join(', ')}`);
-    }
-    return value as Json;
-  }
-
-  number(value: unknown, field: string, min: number, max: number, opts: { integer?: boolean; exclusiveMin?: boolean; exclusiveMax?: boolean } = {}): number {
-    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(field, `must be a number; got ${describe(value)}`);
-    if (opts.integer === true && !Number.isInteger(value)) this.fail(field, `must be an integer; got ${value}`);
-    const lowOk = opts.exclusiveMin === true ? value > min : value >= min;
-    const highOk = opts.exclusiveMax === true ? value < max : value <= max;
-    if (!lowOk || !highOk) {
-      this.fail(field, `must be in ${opts.exclusiveMin === true ? '(' : '['}${min}, ${max}${opts.exclusiveMax === true ? ')' : ']'}; got ${value}`);
-    }
-    return value;
-  }
-
-  oneOf<T extends string>(value: unknown, field: string, options: readonly T[]): T {
-    if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) {
-      this.fail(field, `must be one of ${options.join(', ')}; got ${describe(value)}`);
-    }
-    return value as T;
-  }
+/** `max` must lie above `min` (checked once both are numbers). */
+function maxAboveMin(r: { min: number; max: number }, ctx: z.RefinementCtx): void {
+  if (!(r.max > r.min)) ctx.addIssue({ code: 'custom', path: ['max'], message: `must be greater than min (${r.min}), got ${r.max}` });
 }
 
-function join(field: string, key: string): string {
-  return field === '' ? key : `${field}.${key}`;
-}
+const ROTATION_SCHEMA = z
+  .discriminatedUnion('kind', [
+    strict({ kind: z.literal('none').describe('upright: every angle is 0') }),
+    strict({
+      kind: z.literal('uniform').describe('one angle per image, uniform in [min, max)'),
+      min: angle(-180, 'lowest angle, degrees'),
+      max: angle(180, 'angles stay below this, degrees'),
+    }).superRefine(maxAboveMin),
+    strict({
+      kind: z.literal('grid').describe('every image at every angle min, min + step, ... < max (image-major)'),
+      step: number({ above: 0, max: 360 }).default(10).describe('degrees between grid angles'),
+      min: angle(-180, 'first angle, degrees'),
+      max: angle(180, 'angles stay below this, degrees'),
+    }).superRefine((r, ctx) => {
+      maxAboveMin(r, ctx);
+      if (r.max > r.min && (r.max - r.min) / r.step > MAX_GRID_ANGLES) {
+        ctx.addIssue({ code: 'custom', path: ['step'], message: `gives more than ${MAX_GRID_ANGLES} angles between ${r.min} and ${r.max}` });
+      }
+    }),
+    strict({
+      kind: z.literal('choice').describe('one angle per image, drawn uniformly from a list (e.g. [0, 90, 180, 270] for exact turns)'),
+      angles: z.array(ANGLE).min(1, { error: 'must be a non-empty list of degrees, got an empty list' }).describe('the angles to draw from, degrees'),
+    }),
+  ])
+  .describe('how the set\'s images are turned: `kind` none, uniform, grid or choice');
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return `${typeof value} ${String(value)}`;
-}
+const DIGITS_SCHEMA = z
+  .array(number({ integer: true, min: 0, max: 9 }), { error: (i) => `must be a non-empty list of classes 0..9 or null, got ${showValue(i.input)}` })
+  .min(1, { error: 'must be a non-empty list of classes 0..9 or null, got an empty list' })
+  .superRefine((digits, ctx) => {
+    if (new Set(digits).size !== digits.length) ctx.addIssue({ code: 'custom', message: `lists a class twice: [${digits.join(', ')}]` });
+  });
 
-function pick<T>(obj: Json, key: string, fallback: T): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : fallback;
-}
+const SET_FIELDS = strict({
+  source: choice(['test', 'heldout']).default(DEFAULT_SET.source).describe('where the digits come from: the MNIST test digits, or the training digits held out of the subset'),
+  count: number({ integer: true, min: 1, max: 10_000_000 }).nullable().default(DEFAULT_SET.count).describe('how many source digits to draw (stratified by class); null: all of them'),
+  digits: DIGITS_SCHEMA.nullable().default(null).describe('keep only these classes; null: all ten'),
+  rotation: ROTATION_SCHEMA.default(() => structuredClone(DEFAULT_SET.rotation) as never),
+});
 
-function parseRotation(check: Checker, value: unknown, field: string): RotationSpec {
-  const kindOnly = check.object(value, field, ['kind', 'min', 'max', 'step', 'angles']);
-  const kind = check.oneOf(pick(kindOnly, 'kind', undefined), join(field, 'kind'), ['none', 'uniform', 'grid', 'choice'] as const);
-  switch (kind) {
-    case 'none':
-      check.object(value, field, ['kind']);
-      return { kind };
-    case 'uniform': {
-      const obj = check.object(value, field, ['kind', 'min', 'max']);
-      const min = check.number(pick(obj, 'min', -180), join(field, 'min'), -3600, 3600);
-      const max = check.number(pick(obj, 'max', 180), join(field, 'max'), -3600, 3600);
-      if (!(max > min)) check.fail(join(field, 'max'), `must be greater than min (${min}); got ${max}`);
-      return { kind, min, max };
-    }
-    case 'grid': {
-      const obj = check.object(value, field, ['kind', 'step', 'min', 'max']);
-      const step = check.number(pick(obj, 'step', 10), join(field, 'step'), 0, 360, { exclusiveMin: true });
-      const min = check.number(pick(obj, 'min', -180), join(field, 'min'), -3600, 3600);
-      const max = check.number(pick(obj, 'max', 180), join(field, 'max'), -3600, 3600);
-      if (!(max > min)) check.fail(join(field, 'max'), `must be greater than min (${min}); got ${max}`);
-      if ((max - min) / step > MAX_GRID_ANGLES) check.fail(join(field, 'step'), `gives more than ${MAX_GRID_ANGLES} angles between ${min} and ${max}`);
-      return { kind, step, min, max };
-    }
-    case 'choice': {
-      const obj = check.object(value, field, ['kind', 'angles']);
-      const angles = pick(obj, 'angles', undefined);
-      if (!Array.isArray(angles) || angles.length === 0) check.fail(join(field, 'angles'), `must be a non-empty list of degrees; got ${describe(angles)}`);
-      return { kind, angles: angles.map((a, i) => check.number(a, `${join(field, 'angles')}[${i}]`, -3600, 3600)) };
-    }
-  }
-}
+/** A set's params; null takes every default. */
+const SET_SCHEMA = SET_FIELDS.nullable().transform((set) => set ?? SET_FIELDS.parse({}));
 
-function parseSet(check: Checker, value: unknown, field: string): EvalSetParams {
-  const obj = check.object(value ?? {}, field, ['source', 'count', 'digits', 'rotation']);
-  const source = check.oneOf(pick(obj, 'source', DEFAULT_SET.source), join(field, 'source'), ['test', 'heldout'] as const);
-  const rawCount = pick(obj, 'count', DEFAULT_SET.count);
-  const count = rawCount === null ? null : check.number(rawCount, join(field, 'count'), 1, 10_000_000, { integer: true });
-  const rawDigits = pick(obj, 'digits', DEFAULT_SET.digits);
-  let digits: number[] | null = null;
-  if (rawDigits !== null) {
-    if (!Array.isArray(rawDigits) || rawDigits.length === 0) {
-      check.fail(join(field, 'digits'), `must be a non-empty list of classes 0..9 or null; got ${describe(rawDigits)}`);
+const SETS_SCHEMA = z
+  .record(z.string(), SET_SCHEMA)
+  .nullable()
+  .transform((sets) => sets ?? {})
+  .superRefine((sets, ctx) => {
+    for (const name of Object.keys(sets)) {
+      if (!SET_NAME.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid set name: use lower-case letters, digits, - and _ (it becomes a folder name)' });
+      } else if ((RESERVED_SET_NAMES as readonly string[]).includes(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `clashes with the always-built upright set "${name}"; pick another name` });
+      }
     }
-    digits = rawDigits.map((d, i) => check.number(d, `${join(field, 'digits')}[${i}]`, 0, 9, { integer: true }));
-    if (new Set(digits).size !== digits.length) check.fail(join(field, 'digits'), `lists a class twice: [${digits.join(', ')}]`);
-  }
-  const rotation = parseRotation(check, pick(obj, 'rotation', DEFAULT_SET.rotation), join(field, 'rotation'));
-  return { source, count, digits, rotation };
-}
+  });
+
+const SUBSET_SCHEMA = strict({
+  total: number({ integer: true, min: 1, max: 60_000 }).default(DEFAULT_SUBSET.total).describe('images drawn from the 60,000 MNIST training digits, stratified by class'),
+  testFraction: number({ above: 0, below: 1 }).default(DEFAULT_SUBSET.testFraction).describe('share of the subset held out as the upright `test` set (the paper: 1/7)'),
+});
+
+/** The schema of the data stage's params (JSON schema: `npm run params:schema`). */
+export const DATA_PARAMS_SCHEMA = strict({
+  seed: number({ integer: true, min: 0, max: 0xffffffff }).default(DEFAULT_PARAMS.seed).describe('master seed (uint32); each random choice uses a stream derived from it by name'),
+  size: number({ integer: true, min: 28, max: 256 }).default(DEFAULT_PARAMS.size).describe('side of the padded square images; 4k + 1 (29, 33) suits odd kernels with stride 2'),
+  subset: SUBSET_SCHEMA.nullable()
+    .default(() => ({ ...DEFAULT_SUBSET }))
+    .describe('the paper\'s stratified subset of the training digits, or null for all 60,000 (then `test` is MNIST test)'),
+  validationFraction: number({ min: 0, below: 1 }).default(DEFAULT_PARAMS.validationFraction).describe('share of the training part moved to `val`, stratified'),
+  supersample: number({ integer: true, min: 1, max: MAX_SUPERSAMPLE })
+    .default(DEFAULT_PARAMS.supersample)
+    .describe('sub-samples per axis when rotating by a non-multiple of 90 degrees'),
+  sets: SETS_SCHEMA.default(() => structuredClone(DEFAULT_PARAMS.sets) as never).describe(
+    'extra evaluation sets by name (a folder name; not train, val or test, which are always built); null: none',
+  ),
+});
 
 /**
  * Validates a params object (already parsed from YAML/JSON) and fills in
- * defaults. `file` is only used in error messages. `null`/`undefined` mean
- * "all defaults" (an empty YAML file parses to null).
+ * defaults. `source` names the file (and section) in error messages; a string
+ * is the file. `null`/`undefined` mean "all defaults" (an empty YAML file
+ * parses to null).
  */
-export function parseDataParams(input: unknown, file?: string): DataParams {
-  const check = new Checker(file);
-  const obj = check.object(input ?? {}, '', ['seed', 'size', 'subset', 'validationFraction', 'supersample', 'sets']);
-  const seed = check.number(pick(obj, 'seed', DEFAULT_PARAMS.seed), 'seed', 0, 0xffffffff, { integer: true });
-  const size = check.number(pick(obj, 'size', DEFAULT_PARAMS.size), 'size', 28, 256, { integer: true });
-  const rawSubset = pick(obj, 'subset', DEFAULT_PARAMS.subset);
-  let subset: SubsetParams | null = null;
-  if (rawSubset !== null) {
-    const s = check.object(rawSubset, 'subset', ['total', 'testFraction']);
-    subset = {
-      total: check.number(pick(s, 'total', DEFAULT_SUBSET.total), 'subset.total', 1, 60_000, { integer: true }),
-      testFraction: check.number(pick(s, 'testFraction', DEFAULT_SUBSET.testFraction), 'subset.testFraction', 0, 1, {
-        exclusiveMin: true,
-        exclusiveMax: true,
-      }),
-    };
-  }
-  const validationFraction = check.number(pick(obj, 'validationFraction', DEFAULT_PARAMS.validationFraction), 'validationFraction', 0, 1, {
-    exclusiveMax: true,
-  });
-  const supersample = check.number(pick(obj, 'supersample', DEFAULT_PARAMS.supersample), 'supersample', 1, MAX_SUPERSAMPLE, { integer: true });
-  let sets: Record<string, EvalSetParams> = { ...DEFAULT_PARAMS.sets };
-  if (Object.hasOwn(obj, 'sets')) {
-    const rawSets = obj.sets === null ? {} : obj.sets;
-    if (typeof rawSets !== 'object' || Array.isArray(rawSets)) check.fail('sets', `must be a mapping from set name to set params; got ${describe(rawSets)}`);
-    sets = {};
-    for (const [name, value] of Object.entries(rawSets as Json)) {
-      const field = join('sets', name);
-      if (!SET_NAME.test(name)) check.fail(field, 'is not a valid set name: use lower-case letters, digits, - and _ (it becomes a folder name)');
-      if ((RESERVED_SET_NAMES as readonly string[]).includes(name)) check.fail(field, `clashes with the always-built upright set "${name}"; pick another name`);
-      sets[name] = parseSet(check, value, field);
-    }
-  }
-  return { seed, size, subset, validationFraction, supersample, sets };
+export function parseDataParams(input: unknown, source?: string | ParamsSource): DataParams {
+  const where = typeof source === 'string' ? { file: source } : source;
+  const params: DataParams = parseParams(DATA_PARAMS_SCHEMA, input ?? {}, where);
+  return params;
 }
 
 /** Reads a params file (.yaml, .yml or .json) holding exactly the data stage's params. */
@@ -188,17 +143,18 @@ export function loadDataParams(file: string): DataParams {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ParamsError('', `cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)}); check the --params path`, file, { cause });
+    const problem = `cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)}); check the --params path`;
+    throw new ParamsError({ field: '', problem }, { file }, { cause });
   }
   const ext = extname(file).toLowerCase();
   let parsed: unknown;
   try {
     if (ext === '.json') parsed = JSON.parse(text);
     else if (ext === '.yaml' || ext === '.yml') parsed = parseYaml(text);
-    else throw new ParamsError('', `has extension "${ext}"; use .yaml, .yml or .json`, file);
+    else throw new ParamsError({ field: '', problem: `has extension "${ext}"; use .yaml, .yml or .json` }, { file });
   } catch (cause) {
     if (cause instanceof ParamsError) throw cause;
-    throw new ParamsError('', `is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(cause as Error).message}`, file, { cause });
+    throw new ParamsError({ field: '', problem: `is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(cause as Error).message}` }, { file }, { cause });
   }
   return parseDataParams(parsed, file);
 }

@@ -86,7 +86,7 @@ describe('eval CLI', () => {
     await writeFile(join(root, 'bad.json'), JSON.stringify({ batchsize: 3 }));
     const bad = io();
     expect(await runCli(['--params', 'bad.json', '--data', 'd', '--judge', 'j', '--out', 'o', '--models', 'sgvae=s'], bad.io)).toBe(2);
-    expect(bad.err[0]).toMatch(/batchsize is not an eval param/);
+    expect(bad.err[0]).toMatch(/^error: bad.json: `batchsize` is not a known key \(did you mean `batchSize`\?\)/);
   });
 
   it('exits 1 naming the missing artifact', async () => {

@@ -3,7 +3,7 @@
 
 export { ArtifactError, EvalError, EvalInputError, EvalParamsError, ReportCheckError } from './errors.ts';
 export * from './metrics/index.ts';
-export { DEFAULT_EVAL_PARAMS, parseEvalParams } from './params.ts';
+export { DEFAULT_EVAL_PARAMS, EVAL_PARAMS_SCHEMA, parseEvalParams } from './params.ts';
 export type { EvalParams } from './params.ts';
 export { PAPER_BETAS, PAPER_LATENT_DIMS, PAPER_TABLE1, PAPER_TABLE2, PAPER_VALIDATION_SIZE, paperTable2 } from './paper.ts';
 export type { PaperModel, Table1Row } from './paper.ts';

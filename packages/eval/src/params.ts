@@ -1,7 +1,8 @@
-// The eval stage's params: one typed schema with defaults, validated where
-// the CLI reads the file. Unknown keys are refused so that a typo in
-// pipelines/*.yaml fails loudly instead of silently using a default.
-import { EvalParamsError } from './errors.ts';
+// The eval stage's params: one schema with defaults (the shared params schema
+// of @sgvae/contracts/params), validated where the CLI reads the file. Unknown
+// keys are refused so that a typo in pipelines/*.yaml fails loudly instead of
+// silently using a default.
+import { choice, number, type ParamsSource, parseParams, showValue, strict, z } from '@sgvae/contracts/params';
 
 export interface EvalParams {
   /** Seed of the subset draws and the bootstrap. */
@@ -71,79 +72,93 @@ export const DEFAULT_EVAL_PARAMS: EvalParams = {
   sweep: { paperValidationSize: 5000 },
 };
 
-type Json = unknown;
+const FOLDER = z
+  .string({ error: (i) => `must be a folder name (no slashes), got ${showValue(i.input)}` })
+  .regex(/^[^\\/]+$/, { error: (i) => `must be a folder name (no slashes), got ${showValue(i.input)}` });
+/** A cap on how many items are used: a count >= 1, or null for all. */
+const CAP = number({ integer: true, min: 1, max: Number.MAX_SAFE_INTEGER }).nullable();
 
-function isObject(v: Json): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const D = DEFAULT_EVAL_PARAMS;
+const RESAMPLES_ERROR = (i: { input?: unknown }): string => `must be 0 (no bootstrap) or an integer in [10, 1000000], got ${showValue(i.input)}`;
+
+/** The schema of the eval stage's params (JSON schema: `npm run params:schema`). */
+export const EVAL_PARAMS_SCHEMA = strict({
+  seed: number({ integer: true, min: 0, max: 2 ** 32 - 1 }).default(D.seed).describe('seed of the subset draws and the bootstrap'),
+  datasets: strict({
+    upright: FOLDER.default(D.datasets.upright).describe('upright test digits'),
+    rotated: FOLDER.default(D.datasets.rotated).describe('test digits turned by angles uniform on the circle (angles.f32 holds them)'),
+    grid: FOLDER.default(D.datasets.grid).describe('test digits turned through a full circle in equal steps'),
+    sixNine: FOLDER.nullable().default(D.datasets.sixNine).describe('rotated 6s and 9s for the 6-or-9 rows; null takes the 6s and 9s of `rotated`'),
+    reference: FOLDER.nullable()
+      .default(D.datasets.reference)
+      .describe('upright training digits, the labelled reference of the kNN-on-mu metric; null leaves the metric out'),
+  })
+    .prefault({})
+    .describe('names of the dataset folders under --data'),
+  limits: strict({
+    upright: CAP.default(D.limits.upright).describe('upright test digits used (null: all)'),
+    rotated: CAP.default(D.limits.rotated).describe('rotated test digits used (null: all)'),
+    gridDigits: CAP.default(D.limits.gridDigits).describe('digits of the rotation grid used (null: all)'),
+    sixNine: CAP.default(D.limits.sixNine).describe('6s and 9s used (null: all)'),
+    pose: CAP.default(D.limits.pose).describe('rotated images whose pose is estimated, per model (null: all)'),
+    latentPoints: number({ integer: true, min: 10, max: Number.MAX_SAFE_INTEGER }).default(D.limits.latentPoints).describe('points per set in the latent-space figure'),
+    reference: CAP.default(D.limits.reference).describe('reference digits of the kNN-on-mu metric, a seeded subset of `datasets.reference` (null: all)'),
+  })
+    .prefault({})
+    .describe('caps on how many items are used (null: all); keeps CPU runs short'),
+  knn: strict({
+    k: number({ integer: true, min: 1, max: 1000 }).default(D.knn.k).describe('test digits are classified by the labels of their k nearest reference digits in mu'),
+  })
+    .prefault({})
+    .describe('the kNN-on-mu metric'),
+  batchSize: number({ integer: true, min: 1, max: 100_000 }).default(D.batchSize).describe('images per forward pass'),
+  confidenceLevel: number({ min: 0.5, max: 0.999 }).default(D.confidenceLevel).describe('level of the bootstrap confidence intervals'),
+  bootstrapResamples: z
+    .union(
+      [
+        z.literal(0, { error: RESAMPLES_ERROR }),
+        z.number({ error: RESAMPLES_ERROR }).int({ error: RESAMPLES_ERROR }).min(10, { error: RESAMPLES_ERROR }).max(1_000_000, { error: RESAMPLES_ERROR }),
+      ],
+      { error: RESAMPLES_ERROR },
+    )
+    .default(D.bootstrapResamples)
+    .describe('resamples of the percentile bootstrap; 0 leaves the bootstrap out'),
+  neighbourMetric: choice(['cosine', 'euclidean']).default(D.neighbourMetric).describe('distance of the nearest-neighbour metrics'),
+  pose: strict({
+    coarseStepDeg: number({ above: 0, max: 90 }).default(D.pose.coarseStepDeg).describe('step of the coarse pose search, degrees'),
+    refineStepDeg: number({ above: 0, max: 90 }).default(D.pose.refineStepDeg).describe('step of the refining pose search, degrees (at most coarseStepDeg)'),
+    toleranceDeg: number({ above: 0, max: 180 }).default(D.pose.toleranceDeg).describe('a pose estimate within this many degrees counts as recovered'),
+  })
+    .superRefine((pose, ctx) => {
+      if (pose.refineStepDeg > pose.coarseStepDeg) {
+        ctx.addIssue({ code: 'custom', path: ['refineStepDeg'], message: `must be a number in (0, ${pose.coarseStepDeg}] (at most coarseStepDeg), got ${pose.refineStepDeg}` });
+      }
+    })
+    .prefault({})
+    .describe('the pose search of the rotation-recovery metric'),
+  figures: strict({
+    pixelScale: number({ integer: true, min: 1, max: 16 }).default(D.figures.pixelScale).describe('upscaling of digit pixels in image grids (nearest neighbour)'),
+    sixNineColumns: number({ integer: true, min: 1, max: 32 }).default(D.figures.sixNineColumns).describe('columns of the 6-or-9 figure per digit'),
+  })
+    .prefault({})
+    .describe('figure layout'),
+  sweep: strict({
+    paperValidationSize: number({ integer: true, min: 1, max: Number.MAX_SAFE_INTEGER })
+      .default(D.sweep.paperValidationSize)
+      .describe('images the paper\'s validation sums run over (35,000 / 7 by the paper\'s setup)'),
+  })
+    .prefault({})
+    .describe('the sweep report (Table 2)'),
+});
 
 /**
- * Merges `raw` (the parsed --params file) over the defaults and checks every
- * value. Throws an EvalParamsError listing every problem at once.
+ * Validates `raw` (the parsed --params file, or its `eval` section) and fills
+ * in the defaults. `source` names the file (and section) in messages; a string
+ * is the file. Throws a ParamsError listing every problem at once; null means
+ * all defaults.
  */
-export function parseEvalParams(raw: Json, source = 'params'): EvalParams {
-  const problems: string[] = [];
-  const merged = merge(DEFAULT_EVAL_PARAMS as unknown as Record<string, Json>, raw ?? {}, source, problems) as unknown as EvalParams;
-  const p = merged;
-  const int = (v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) problems.push(`${source}.${path} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  };
-  const intOrNull = (v: unknown, path: string) => {
-    if (v !== null) int(v, path, 1);
-  };
-  const num = (v: unknown, path: string, lo: number, hi: number, openLo = false) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || (openLo ? v <= lo : v < lo) || v > hi) {
-      problems.push(`${source}.${path} must be a number in ${openLo ? '(' : '['}${lo}, ${hi}], got ${JSON.stringify(v)}`);
-    }
-  };
-  const str = (v: unknown, path: string) => {
-    if (typeof v !== 'string' || v === '' || /[\\/]/.test(v)) problems.push(`${source}.${path} must be a folder name (no slashes), got ${JSON.stringify(v)}`);
-  };
-  if (problems.length === 0) {
-    int(p.seed, 'seed', 0, 2 ** 32 - 1);
-    str(p.datasets.upright, 'datasets.upright');
-    str(p.datasets.rotated, 'datasets.rotated');
-    str(p.datasets.grid, 'datasets.grid');
-    if (p.datasets.sixNine !== null) str(p.datasets.sixNine, 'datasets.sixNine');
-    if (p.datasets.reference !== null) str(p.datasets.reference, 'datasets.reference');
-    intOrNull(p.limits.reference, 'limits.reference');
-    int(p.knn.k, 'knn.k', 1, 1000);
-    intOrNull(p.limits.upright, 'limits.upright');
-    intOrNull(p.limits.rotated, 'limits.rotated');
-    intOrNull(p.limits.gridDigits, 'limits.gridDigits');
-    intOrNull(p.limits.sixNine, 'limits.sixNine');
-    intOrNull(p.limits.pose, 'limits.pose');
-    int(p.limits.latentPoints, 'limits.latentPoints', 10);
-    int(p.batchSize, 'batchSize', 1, 100_000);
-    num(p.confidenceLevel, 'confidenceLevel', 0.5, 0.999);
-    if (p.bootstrapResamples !== 0) int(p.bootstrapResamples, 'bootstrapResamples', 10, 1_000_000);
-    if (p.neighbourMetric !== 'cosine' && p.neighbourMetric !== 'euclidean') {
-      problems.push(`${source}.neighbourMetric must be "cosine" or "euclidean", got ${JSON.stringify(p.neighbourMetric)}`);
-    }
-    num(p.pose.coarseStepDeg, 'pose.coarseStepDeg', 0, 90, true);
-    num(p.pose.refineStepDeg, 'pose.refineStepDeg', 0, p.pose.coarseStepDeg, true);
-    num(p.pose.toleranceDeg, 'pose.toleranceDeg', 0, 180, true);
-    int(p.figures.pixelScale, 'figures.pixelScale', 1, 16);
-    int(p.figures.sixNineColumns, 'figures.sixNineColumns', 1, 32);
-    int(p.sweep.paperValidationSize, 'sweep.paperValidationSize', 1);
-  }
-  if (problems.length > 0) throw new EvalParamsError(`invalid eval params:\n  - ${problems.join('\n  - ')}`);
-  return merged;
-}
-
-function merge(defaults: Record<string, Json>, raw: Json, path: string, problems: string[]): Record<string, Json> {
-  if (!isObject(raw)) {
-    problems.push(`${path} must be an object, got ${JSON.stringify(raw)}`);
-    return defaults;
-  }
-  const out: Record<string, Json> = { ...defaults };
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(key in defaults)) {
-      problems.push(`${path}.${key} is not an eval param; known keys: ${Object.keys(defaults).join(', ')}`);
-      continue;
-    }
-    const d = defaults[key];
-    out[key] = isObject(d) ? merge(d, value, `${path}.${key}`, problems) : value;
-  }
-  return out;
+export function parseEvalParams(raw: unknown, source?: string | ParamsSource): EvalParams {
+  const where = typeof source === 'string' ? { file: source } : source;
+  const params: EvalParams = parseParams(EVAL_PARAMS_SCHEMA, raw ?? {}, where);
+  return params;
 }

@@ -66,7 +66,7 @@ export async function runSweepCli(argv: readonly string[], io: CliIo): Promise<n
       if (value === undefined) throw new EvalParamsError(`--params ${values.params} has no section \`${section}\``);
       rawParams = value;
     }
-    const params = parseEvalParams(rawParams, section === undefined ? values.params! : `${values.params} (${section})`);
+    const params = parseEvalParams(rawParams, { file: values.params!, section });
     const choice = resolveBackendName(values.backend, io.env);
     const backend = await useBackend(choice.name, { purpose: 'eval' });
     const start = performance.now();

@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { ContractError, describeNumerics, formatCodeVersion, numericsProvenance, resolveCodeVersion, sourceFingerprint, writeFileAtomically } from '@sgvae/contracts';
 import { parseArgs } from 'node:util';
 import { BackendError, BackendUnavailableError, resolveBackendName, useBackend } from '@sgvae/models/backend';
-import { TrainCliUsageError, TrainError, TrainParamsError, TrainingInterruptedError } from './errors.ts';
+import { TrainCliUsageError, TrainError, TrainingInterruptedError } from './errors.ts';
 import { autoProgress, plainProgress, silentProgress, terminalProgress, type ProgressReporter } from './observe/progress.ts';
 import type { ScalarWriterFactory } from './observe/tensorboard.ts';
 import { readParamsFile } from './params/params-file.ts';
-import { PROFILES, type Profile, defaultsFor, describeSchema } from './params/schema.ts';
+import { defaultsFor, describeFields, ParamsError, PROFILES, type Profile } from '@sgvae/contracts/params';
 import { JUDGE_SCHEMA, VAE_SCHEMA } from './params/stage-params.ts';
 
 const USAGE = `Usage:
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
       throw new TrainCliUsageError(`--profile must be one of ${PROFILES.join(', ')}`);
     }
     process.stdout.write(
-      values.markdown ? describeSchema(schema) + '\n' : JSON.stringify(defaultsFor(schema, values.profile as Profile), null, 2) + '\n',
+      values.markdown ? describeFields(schema) + '\n' : JSON.stringify(defaultsFor(schema, values.profile as Profile), null, 2) + '\n',
     );
     return 0;
   }
@@ -245,7 +245,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
     } else if (error instanceof TrainError || error instanceof BackendError || error instanceof ContractError) {
       process.stderr.write(`error: ${error.message}\n`);
-      const usage = error instanceof TrainParamsError || (error instanceof BackendError && !(error instanceof BackendUnavailableError));
+      const usage = error instanceof ParamsError || (error instanceof BackendError && !(error instanceof BackendUnavailableError));
       process.exitCode = usage ? 2 : 1;
     } else {
       process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

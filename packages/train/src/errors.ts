@@ -1,6 +1,8 @@
 // One base class for every error this package throws, so callers can catch
 // `TrainError` and still tell the cases apart by subclass. Messages say what
-// happened, where, and what to do about it.
+// happened, where, and what to do about it. Bad params are the exception: they
+// throw the ParamsError every stage shares (@sgvae/contracts/params).
+import { ParamsError } from '@sgvae/contracts/params';
 
 export class TrainError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -9,16 +11,14 @@ export class TrainError extends Error {
   }
 }
 
-/** Params that do not match the schema; `field` is a dotted path such as `optimizer.learningRate`. */
-export class TrainParamsError extends TrainError {
-  readonly field: string;
-  readonly problem: string;
-  readonly file: string | undefined;
+/**
+ * Params the schema accepts but the stage refuses (an architecture the models
+ * reject, a seed set twice, a bad grid point): a ParamsError like the
+ * schema's, with one problem; `field` is a dotted path such as `model.encoder.widths`.
+ */
+export class TrainParamsError extends ParamsError {
   constructor(field: string, problem: string, file?: string, options?: ErrorOptions) {
-    super(`${file === undefined ? 'params' : file}: \`${field}\` ${problem}`, options);
-    this.field = field;
-    this.problem = problem;
-    this.file = file;
+    super({ field, problem }, { file }, options);
   }
 }
 

@@ -25,8 +25,7 @@ export type { StageManifestBody, StageOutput } from './stage/stage-output.ts';
 // Params
 export { VAE_SCHEMA, JUDGE_SCHEMA, NON_SEMANTIC_PARAMS } from './params/stage-params.ts';
 export type { VaeParams, JudgeParams } from './params/stage-params.ts';
-export { PROFILES, defaultsFor, describeSchema, resolveParams } from './params/schema.ts';
-export type { Profile, Schema, Field, ParamsOf } from './params/schema.ts';
+// The params schema kinds, profiles and validation are shared by every stage: @sgvae/contracts/params.
 export { readParamsFile, canonicalJson } from './params/params-file.ts';
 
 // Loop and tasks

@@ -34,15 +34,15 @@ describe('checkGrid', () => {
 
   it('refuses beta < 0 and names the point and the matrix field', () => {
     expect(problemsOf([point('sgvae', '-1', '3')])).toEqual([
-      '`train-vae@sgvae--1-3` (model sgvae, beta -1, latentDim 3): `matrix.beta` must be >= 0, got -1',
+      '`train-vae@sgvae--1-3` (model sgvae, beta -1, latentDim 3): `matrix.beta` must be a number >= 0, got -1',
     ]);
   });
 
   it('refuses a latent dimension the sphere cannot take: below 2, not an integer, too large', () => {
     expect(problemsOf([point('sgvae', '1', '1'), point('sgvae', '1', '2.5'), point('svae', '1', '1000')])).toEqual([
-      '`train-vae@sgvae-1-1` (model sgvae, beta 1, latentDim 1): `matrix.latentDim` must be >= 2, got 1',
-      '`train-vae@sgvae-1-2.5` (model sgvae, beta 1, latentDim 2.5): `matrix.latentDim` must be an integer, got 2.5',
-      '`train-vae@svae-1-1000` (model svae, beta 1, latentDim 1000): `matrix.latentDim` must be <= 256, got 1000',
+      '`train-vae@sgvae-1-1` (model sgvae, beta 1, latentDim 1): `matrix.latentDim` must be an integer in [2, 256], got 1',
+      '`train-vae@sgvae-1-2.5` (model sgvae, beta 1, latentDim 2.5): `matrix.latentDim` must be an integer in [2, 256], got 2.5',
+      '`train-vae@svae-1-1000` (model svae, beta 1, latentDim 1000): `matrix.latentDim` must be an integer in [2, 256], got 1000',
     ]);
   });
 
@@ -64,7 +64,7 @@ describe('checkGrid', () => {
       '`train-vae@sgvae-1` (model sgvae, betta 1): `matrix.betta` (in matrix of train-vae@sgvae-1 betta=1) is not a param of the VAE stage (did you mean `beta`?)',
     ]);
     const train = { sgvae: { encoder: 'gcnn', kappaInit: 0.5 } };
-    expect(() => checkGrid(train, [point('sgvae', '1', '3')], 'model', 'p.yaml')).toThrow('`train.sgvae.kappaInit` must be >= 1.01, got 0.5');
+    expect(() => checkGrid(train, [point('sgvae', '1', '3')], 'model', 'p.yaml')).toThrow('`train.sgvae.kappaInit` must be a number in [1.01, 1000000], got 0.5');
   });
 
   it('refuses an empty grid and malformed records', () => {

@@ -3,8 +3,8 @@
 // replace params of that entry. `checkGrid` validates every point before any
 // of them trains, so that one bad value stops the sweep at once and names the
 // point and the field, instead of failing one stage after others have run.
+import { closest, ParamsError } from '@sgvae/contracts/params';
 import { TrainParamsError } from '../errors.ts';
-import { closest } from './schema.ts';
 import { VAE_SCHEMA } from './stage-params.ts';
 import { resolveVaeParams, vaeNetConfigFor } from '../stage/vae-stage.ts';
 
@@ -146,10 +146,12 @@ export function checkGrid(train: unknown, points: readonly GridPointInput[], mod
         latent: params.latent,
       });
     } catch (error) {
-      if (!(error instanceof TrainParamsError)) throw error;
-      // Name the field where the user would fix it: the matrix, or the model's params.
-      const field = Object.hasOwn(point.item, error.field) ? `matrix.${error.field}` : `train.${model}.${error.field}`;
-      problems.push(`${at}: \`${field}\` ${error.problem}`);
+      if (!(error instanceof ParamsError)) throw error;
+      // Name each field where the user would fix it: the matrix, or the model's params.
+      for (const issue of error.issues) {
+        const field = Object.hasOwn(point.item, issue.field) ? `matrix.${issue.field}` : `train.${model}.${issue.field}`;
+        problems.push(`${at}: \`${field}\` ${issue.problem}`);
+      }
     }
   }
   if (problems.length > 0) throw new GridError(file, problems);

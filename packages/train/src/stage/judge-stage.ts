@@ -2,20 +2,20 @@
 // light rotation augmentation; its accuracy on the test set is reported.
 import { join } from 'node:path';
 import { trainProvenance } from '@sgvae/contracts';
+import { type ParamsSource, resolveProfiled } from '@sgvae/contracts/params';
 import { buildJudge, resolveJudgeConfig, type JudgeConfig } from '@sgvae/models';
 import { ImageBatches } from '../batching/image-batches.ts';
 import { restoreModelWeights } from '../checkpoint/weights.ts';
 import { TrainDataError, TrainParamsError } from '../errors.ts';
 import { createJudgeTask } from '../judge/judge-task.ts';
 import { evaluate, runTrainingLoop } from '../loop/train-loop.ts';
-import { resolveParams } from '../params/schema.ts';
 import { JUDGE_SCHEMA, type JudgeParams } from '../params/stage-params.ts';
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
 import { defaultCheckpointDir, fmt, loadSet, resumeKey, stageBatches, stageLoopOptions, type StageOptions, type StageResult, summaryLine } from './stage-common.ts';
 import { writeStageOutput } from './stage-output.ts';
 
-export function resolveJudgeParams(raw: unknown, file?: string): JudgeParams {
-  return resolveParams(JUDGE_SCHEMA, raw, file);
+export function resolveJudgeParams(raw: unknown, source?: string | ParamsSource): JudgeParams {
+  return resolveProfiled(JUDGE_SCHEMA, raw, typeof source === 'string' ? { file: source } : source);
 }
 
 export function judgeConfigFor(params: JudgeParams, file?: string): JudgeConfig {

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTrainManifest, sourceFingerprint } from '@sgvae/contracts';
+import { ParamsError } from '@sgvae/contracts/params';
 import { VAE_NET_CONFIG_VERSION } from '@sgvae/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -217,7 +218,8 @@ describe('VAE stage', () => {
 
   it('refuses bad params and mismatched data with messages that say what to fix', async () => {
     expect(() => resolveVaeParams({ learningrate: 0.1 }, 'p.json')).toThrow(/p.json: `learningrate` .*did you mean `learningRate`/);
-    expect(() => resolveVaeParams({ batchSize: 0 })).toThrow(TrainParamsError);
+    expect(() => resolveVaeParams({ batchSize: 0 })).toThrow(ParamsError);
+    expect(() => vaeNetConfigFor(resolveVaeParams({ model: { seed: 3 } }))).toThrow(TrainParamsError);
     expect(() => vaeNetConfigFor(resolveVaeParams({ model: { seed: 3 } }))).toThrow(/model.seed.*remove it/);
     // A concentration asked of a Gaussian posterior is refused, not dropped.
     expect(() => vaeNetConfigFor(resolveVaeParams({ latent: 'normal', kappaInit: 30 }))).toThrow(/kappaInit.*only the vMF posterior/);

@@ -1,10 +1,10 @@
 // The VAE training stage: params -> datasets -> models -> loop -> output.
 import { join } from 'node:path';
 import { trainProvenance } from '@sgvae/contracts';
+import { type ParamsSource, resolveProfiled } from '@sgvae/contracts/params';
 import { buildDecoder, buildEncoder, resolveVaeNetConfig, type VaeNetConfig } from '@sgvae/models';
 import { TrainDataError, TrainParamsError } from '../errors.ts';
 import { runTrainingLoop } from '../loop/train-loop.ts';
-import { resolveParams } from '../params/schema.ts';
 import { DEFAULT_KAPPA_INIT, VAE_SCHEMA, type VaeParams } from '../params/stage-params.ts';
 import { seedFor, withSeededRandom } from '../random/seeded-random.ts';
 import { latentSampler } from '../vae/latent.ts';
@@ -13,8 +13,8 @@ import { defaultCheckpointDir, loadSet, resumeKey, stageBatches, stageLoopOption
 import { writeStageOutput } from './stage-output.ts';
 
 /** Validates VAE params and completes them with the defaults of their profile. */
-export function resolveVaeParams(raw: unknown, file?: string): VaeParams {
-  return resolveParams(VAE_SCHEMA, raw, file);
+export function resolveVaeParams(raw: unknown, source?: string | ParamsSource): VaeParams {
+  return resolveProfiled(VAE_SCHEMA, raw, typeof source === 'string' ? { file: source } : source);
 }
 
 /** The architecture the params ask for: preset, overrides, then latent and seed from the params. */
