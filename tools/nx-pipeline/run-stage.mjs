@@ -20,12 +20,14 @@ const { readWorkspace } = require('./lib/workspace.js');
 const { readPipeline } = require('./lib/pipeline.js');
 /** @type {typeof import('./lib/load.js')} */
 const { findPipelineFile } = require('./lib/load.js');
-/** @type {typeof import('./lib/placeholders.js')} */
-const { expandCommand, getPath } = require('./lib/placeholders.js');
 /** @type {typeof import('./lib/errors.js')} */
 const { PipelineError, StageRunError, StaleGraphError } = require('./lib/errors.js');
 /** @type {typeof import('./lib/nodes.js')} */
 const { stageProjectName } = require('./lib/nodes.js');
+/** @type {typeof import('./lib/stage-command.js')} */
+const { stageCommand } = require('./lib/stage-command.js');
+/** @type {typeof import('./lib/stage-env.js')} */
+const { stageEnv } = require('./lib/stage-env.js');
 /** @type {typeof import('./lib/signals.js')} */
 const { signalAdvice } = require('./lib/signals.js');
 
@@ -120,47 +122,7 @@ async function main() {
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `nx-pipeline-${pipeline.name}-`));
   try {
-    /** @type {Map<string | undefined, string>} */
-    const written = new Map();
-    /**
-     * Writes the stage's params (`key` undefined) or one key's value once, and
-     * returns the file. Files are numbered so that keys differing only in
-     * characters unsafe in file names get files of their own.
-     * @param {string | undefined} key
-     */
-    const paramsFile = (key) => {
-      if (!written.has(key)) {
-        const name = key === undefined ? 'params.json' : `params-${written.size}-${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
-        const file = path.join(tmp, name);
-        const value = key === undefined ? record.params : getPath(record.params, key);
-        fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
-        written.set(key, file);
-      }
-      return /** @type {string} */ (written.get(key));
-    };
-    const argv = expandCommand(
-      record.cmd,
-      {
-        file,
-        line: stage.line,
-        stage: stage.name,
-        pipeline: pipeline.name,
-        artifacts: pipeline.artifacts,
-        paramKeys: stage.paramKeys,
-        params: record.params,
-        outputs: { ...record.outs, ...record.metrics, ...record.plots },
-        deps: record.deps,
-        matrices: record.matrices ?? {},
-      },
-      () => paramsFile(undefined),
-      (key) => paramsFile(key),
-      (base) => {
-        // The combinations of one matrix stage, as hashed with this stage.
-        const file = path.join(tmp, `matrix-${base.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
-        if (!fs.existsSync(file)) fs.writeFileSync(file, `${JSON.stringify(record.matrices?.[base] ?? [], null, 2)}\n`);
-        return file;
-      },
-    );
+    const argv = stageCommand(pipeline, stage, tmp);
 
     const program = argv[0];
     const script = argv.slice(1).find((a) => !a.startsWith('-') && /\.[cm]?[jt]sx?$/.test(a));
@@ -183,8 +145,11 @@ async function main() {
     }
 
     const [bin, binArgs] = commandLine(program, argv.slice(1));
-    process.stdout.write(`[${pipeline.name}] ${stage.name}: ${argv.join(' ')}\n`);
-    const result = await execa(bin, binArgs, { cwd: root, stdio: 'inherit', preferLocal: true, reject: false });
+    const env = stageEnv(record);
+    const threads = record.threads === undefined ? '' : ` (${record.threads} TensorFlow thread${record.threads === 1 ? '' : 's'})`;
+    process.stdout.write(`[${pipeline.name}] ${stage.name}: ${argv.join(' ')}${threads}\n`);
+    const started = performance.now();
+    const result = await execa(bin, binArgs, { cwd: root, stdio: 'inherit', preferLocal: true, reject: false, env });
     if (result.failed) {
       const why = result.signal
         ? `was stopped by ${result.signal}`
@@ -197,6 +162,7 @@ async function main() {
         where,
       );
     }
+    process.stdout.write(`[${pipeline.name}] ${stage.name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     const missing = outputs.filter((o) => !fs.existsSync(path.join(root, o)));
     if (missing.length) {
       throw new StageRunError(

