@@ -16,10 +16,14 @@ import { buildEncoder } from './encoders.ts';
 import { NetConfigError } from './errors.ts';
 
 describe('VAE network configs', () => {
-  it('keeps the rotation centre on a sample: 33 -> 17 -> 17 -> 9', () => {
+  it('keeps the rotation centre on a sample: 33 -> 17 -> 9 -> 9 (default), 33 -> 17 -> 17 -> 9 (paper)', () => {
     const cfg = vaePreset('default', 'gcnn');
-    expect(encoderMapSizes(cfg.imageSize, cfg.encoder)).toEqual([33, 17, 17, 9]);
+    expect(encoderMapSizes(cfg.imageSize, cfg.encoder)).toEqual([33, 17, 9, 9]);
     expect(cfg.encoder.kind).toBe('gcnn');
+    const paper = vaePreset('paper', 'gcnn');
+    expect(encoderMapSizes(paper.imageSize, paper.encoder)).toEqual([33, 17, 17, 9]);
+    // The S-VAE's CNN takes the G-CNN's geometry.
+    expect(vaePreset('default', 'cnn').encoder.strides).toEqual(cfg.encoder.strides);
   });
 
   it('gives both VAEs the same latent, decoder and geometry, with encoder sizes within 10%', () => {
@@ -86,8 +90,8 @@ describe('VAE network configs', () => {
     expect((resolveVaeNetConfig({ encoder: { groupPooling: 'max' } }).encoder as GcnnEncoderConfig).angularHarmonics).toBe(0);
     expect((resolveVaeNetConfig({ encoder: { widths: [4, 4, 4] } }).encoder as GcnnEncoderConfig).angularHarmonics).toBe(2);
     bad({ imageSize: 32 }, /^imageSize: the rotation centre must stay on a sample.*size 32 is even.*25, 33/);
-    bad({ imageSize: 29 }, /^encoder\.strides\[2\]: .*even 8x8 map/);
-    bad({ encoder: { kind: 'cnn', padding: 0 }, decoder: { kernelSize: 1 } }, /^decoder\.kernelSize: transposed convolution 1 \(stride 2\) cannot grow 4x4 to 11x11 with kernel 1; use a kernel of at least 5/);
+    bad({ imageSize: 29 }, /^encoder\.strides\[1\]: .*even 8x8 map/);
+    bad({ encoder: { kind: 'cnn', padding: 0 }, decoder: { kernelSize: 1 } }, /^decoder\.kernelSize: transposed convolution 1 \(stride 1\) cannot grow 2x2 to 6x6 with kernel 1; use a kernel of at least 5/);
     expect(() => vaePreset('huge' as 'default', 'gcnn')).toThrow(/^preset: unknown preset "huge"/);
   });
 
@@ -117,7 +121,7 @@ describe('VAE network configs', () => {
 
   it('lets the plain CNN use geometries the G-CNN must refuse', () => {
     const c = resolveVaeNetConfig({ imageSize: 32, encoder: { kind: 'cnn', kernelSize: 4, padding: 1 } });
-    expect(encoderMapSizes(c.imageSize, c.encoder)).toEqual([32, 16, 15, 7]);
+    expect(encoderMapSizes(c.imageSize, c.encoder)).toEqual([32, 16, 8, 7]);
     expect(() => validateVaeNetConfig({ ...c, seed: -1 })).toThrow(/^seed/);
   });
 });

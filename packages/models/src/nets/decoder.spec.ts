@@ -13,8 +13,10 @@ describe('decoder', () => {
       expect(dec.outputs[0]!.shape).toEqual([null, 33, 33, 1]);
       expect(dec.outputNames).toEqual(['logits']);
       const shapes = dec.layers.filter((l) => l.getClassName() === 'Cropping2D').map((l) => l.outputShape);
+      // The encoder's maps in reverse: 9 -> 9 -> 17 -> 33 (default), 9 -> 17 -> 17 -> 33 (paper).
+      const middle = preset === 'default' ? 9 : 17;
       expect(shapes).toEqual([
-        [null, 17, 17, cfg.decoder.widths[1]],
+        [null, middle, middle, cfg.decoder.widths[1]],
         [null, 17, 17, cfg.decoder.widths[2]],
         [null, 33, 33, 1],
       ]);

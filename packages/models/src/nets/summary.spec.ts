@@ -32,9 +32,9 @@ describe('model summary', () => {
   it('formats a table with totals', () => {
     const enc = buildEncoder(vaePreset('default', 'gcnn'));
     const text = formatSummary(summarizeModel(enc));
-    expect(text).toMatch(/enc_gconv2\s+GroupConv2D\s+\[B, 17, 17, 128\]/);
+    expect(text).toMatch(/enc_gconv2\s+GroupConv2D\s+\[B, 9, 9, 128\]/);
     expect(text).toMatch(/parameters: 80,039 \(trainable 79,895, non-trainable 144\)/);
-    expect(text).toMatch(/forward FLOPs per image: 564\.31M/);
+    expect(text).toMatch(/forward FLOPs per image: 305\.94M/);
   });
 
   it('counts the SO(2) convolutions on their expanded filters and the Fourier nonlinearity\'s two sample matmuls', () => {
@@ -56,9 +56,10 @@ describe('model summary', () => {
     const s = summarizeModel(buildEncoder(vaePreset('default', 'gcnn')));
     const row = (name: string) => s.layers.find((r) => r.name === name)!;
     // Three copies of every image pass the convolutions: 3 x 2 k^2 Cin Cout H W.
-    expect(row('enc_gconv2').flops).toBe(3 * 2 * 25 * 64 * 128 * 17 * 17);
-    // The 5 x 5 Gaussian (sigma 1) on 128 channels of 17 x 17, on every copy.
-    expect(row('enc_antialias3').flops).toBe(3 * 2 * 25 * 128 * 17 * 17);
+    expect(row('enc_gconv2').flops).toBe(3 * 2 * 25 * 64 * 128 * 9 * 9);
+    expect(row('enc_gconv3').flops).toBe(3 * 2 * 25 * 128 * 128 * 9 * 9);
+    // The 5 x 5 Gaussian (sigma 1) in front of the strided second layer: 64 channels of 17 x 17, on every copy.
+    expect(row('enc_antialias2').flops).toBe(3 * 2 * 25 * 64 * 17 * 17);
     // Five rings over 9 x 9 x 128, then two [8 -> 5] DFT matmuls per field and ring; two angular harmonics on the
     // four rings beyond the centre: 8 rows of moments (cosine and sine matmuls over 9 x 9 x 128), then four
     // [8 -> 8] DFT matmuls per field and row; all on every copy.

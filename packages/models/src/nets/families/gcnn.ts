@@ -91,8 +91,10 @@ const DEFAULT: GcnnEncoderConfig = {
   N: 8,
   widths: [8, 16, 16],
   kernelSize: 5,
-  // 33 -> 17 -> 17 -> 9: the rotation centre stays on a sample at every layer.
-  strides: [2, 1, 2],
+  // 33 -> 17 -> 9 -> 9: the rotation centre stays on a sample at every layer. Striding the
+  // second layer rather than the third runs the widest group convolution on 9x9, not 17x17:
+  // 100 instead of 186 MFLOP per encoder pass, at the same accuracy after three epochs.
+  strides: [2, 2, 1],
   padding: 2,
   activation: 'elu',
   batchNorm: true,
@@ -119,6 +121,8 @@ const PAPER: GcnnEncoderConfig = {
   ...DEFAULT,
   // 48/64/96 fields: about 800k encoder parameters like the paper's escnn encoder; meant for a GPU.
   widths: [48, 64, 96],
+  // The paper's geometry, 33 -> 17 -> 17 -> 9.
+  strides: [2, 1, 2],
   dropout: 0.1,
   // Group max per ring keeps the encoder near the paper's 800k parameters
   // (the spectrum would multiply the head's input by 5).
