@@ -339,12 +339,17 @@ describe('save -> load round trip of the invariant-map layers', () => {
 });
 
 describe('G-CNN encoder with anti-aliased strides and ring pooling', () => {
-  const encoder = { kind: 'gcnn' as const, widths: [4, 6, 6], N: 8, groupPooling: 'max' as const, spatialPooling: 'rings' as const, antialias: 1, orbit: 1 };
+  // The paper's geometry (33 -> 17 -> 17 -> 9), fixed here so that the blur's measured effect does not follow the preset.
+  const encoder = { kind: 'gcnn' as const, widths: [4, 6, 6], strides: [2, 1, 2], N: 8, groupPooling: 'max' as const, spatialPooling: 'rings' as const, antialias: 1, orbit: 1 };
 
   it('counts its parameters analytically and gives the same mu under quarter turns', () => {
     const cfg = resolveVaeNetConfig({ encoder, seed: 3 });
     const enc = buildEncoder(cfg);
     expect(enc.layers.filter((l) => l.getClassName() === 'AntialiasBlur').map((l) => l.name)).toEqual(['enc_antialias1', 'enc_antialias3']);
+    // The default geometry strides the first two layers: the blur comes before those.
+    const byDefault = buildEncoder(resolveVaeNetConfig({ encoder: { ...encoder, strides: undefined }, seed: 3 }));
+    expect(byDefault.layers.filter((l) => l.getClassName() === 'AntialiasBlur').map((l) => l.name)).toEqual(['enc_antialias1', 'enc_antialias2']);
+    byDefault.dispose();
     expect(enc.getLayer('enc_ring_pool').outputShape).toEqual([null, 6 * 5]);
     const count = countEncoderParams(cfg);
     expect(enc.countParams()).toBe(count.trainable + count.nonTrainable);
