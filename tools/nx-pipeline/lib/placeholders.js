@@ -8,13 +8,13 @@ const { didYouMean, quoteList } = require('./text');
  * A `${...}` found in a command argument.
  * @typedef {object} Placeholder
  * @property {string} text the whole `${...}`
- * @property {'params' | 'params-key' | 'value' | 'outs' | 'deps' | 'matrix' | 'pipeline' | 'stage' | 'artifacts' | 'item'} kind
+ * @property {'params' | 'params-key' | 'value' | 'outs' | 'deps' | 'matrix' | 'pipeline' | 'stage' | 'artifacts' | 'file' | 'item'} kind
  * @property {string} arg what follows the kind (`data.seed` in `${value.data.seed}`)
  */
 
 const PLACEHOLDER = /\$\{\s*([^}]*?)\s*\}/g;
 const FORMS =
-  '`${params}`, `${params.<key>}`, `${value.<key>}`, `${outs.<name>}`, `${deps.<stage>.<output>}`, `${matrix.<stage>}`, `${pipeline}`, `${stage}`, `${artifacts}`';
+  '`${params}`, `${params.<key>}`, `${value.<key>}`, `${outs.<name>}`, `${deps.<stage>.<output>}`, `${matrix.<stage>}`, `${pipeline}`, `${stage}`, `${artifacts}`, `${file}`';
 
 /**
  * @param {string} s
@@ -32,7 +32,7 @@ function findPlaceholders(s) {
     let kind;
     if (head === 'params') kind = arg ? 'params-key' : 'params';
     else if (['value', 'outs', 'deps', 'matrix', 'item'].includes(head) && arg) kind = /** @type {Placeholder['kind']} */ (head);
-    else if (['pipeline', 'stage', 'artifacts'].includes(head) && !arg) kind = /** @type {Placeholder['kind']} */ (head);
+    else if (['pipeline', 'stage', 'artifacts', 'file'].includes(head) && !arg) kind = /** @type {Placeholder['kind']} */ (head);
     found.push({ text: m[0], kind: kind ?? /** @type {any} */ (undefined), arg });
   }
   return found;
@@ -183,7 +183,8 @@ function resolvePlaceholder(p, arg, index, scope, paramsFile, paramsKeyFile, mat
     case 'pipeline':
     case 'stage':
     case 'artifacts':
-      return [p.kind === 'pipeline' ? scope.pipeline : p.kind === 'stage' ? scope.stage : scope.artifacts];
+    case 'file':
+      return [p.kind === 'pipeline' ? scope.pipeline : p.kind === 'stage' ? scope.stage : p.kind === 'file' ? scope.file : scope.artifacts];
     case 'item':
       throw new PlaceholderError(
         `uses \`${p.text}\` in ${at} but has no \`matrix\``,

@@ -865,9 +865,9 @@ describe('pieces', () => {
   it('substitutes placeholders into an argument array', () => {
     const { expandCommand } = plugin.placeholders ?? createRequire(import.meta.url)(path.join(root, 'tools/nx-pipeline/lib/placeholders.js'));
     const argv = expandCommand(
-      ['tool', '--p', '${params}', '--d', '${params.data}', '--seed=${value.data.seed}', '${deps.t@*.m}', 'x-${stage}-${pipeline}', '${artifacts}'],
+      ['tool', '--p', '${params}', '--d', '${params.data}', '--seed=${value.data.seed}', '${deps.t@*.m}', 'x-${stage}-${pipeline}', '${artifacts}', '${file}'],
       {
-        file: 'f',
+        file: 'pipelines/f.yaml',
         line: 1,
         stage: 's',
         pipeline: 'p',
@@ -882,7 +882,7 @@ describe('pieces', () => {
       (/** @type {string} */ key) => `/tmp/params.${key}.json`,
       (/** @type {string} */ stage) => `/tmp/matrix-${stage}.json`,
     );
-    expect(argv).toEqual(['tool', '--p', '/tmp/params.json', '--d', '/tmp/params.data.json', '--seed=7', 'a/1', 'a/2', 'x-s-p', 'artifacts/p']);
+    expect(argv).toEqual(['tool', '--p', '/tmp/params.json', '--d', '/tmp/params.data.json', '--seed=7', 'a/1', 'a/2', 'x-s-p', 'artifacts/p', 'pipelines/f.yaml']);
     const grid = expandCommand(['tool', '--grid', '${matrix.t}'], { file: 'f', line: 1, stage: 's', pipeline: 'p', artifacts: 'a', paramKeys: [], params: {}, outputs: {}, deps: {}, matrices: { t: [] } }, () => '', () => '', (/** @type {string} */ stage) => `/tmp/matrix-${stage}.json`);
     expect(grid).toEqual(['tool', '--grid', '/tmp/matrix-t.json']);
   });
