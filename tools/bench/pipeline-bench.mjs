@@ -13,7 +13,9 @@
 //        [--skip-pipeline] [--skip-alone] [--json out.json]
 //
 // --skip-pipeline reads the images/s of the pipeline's last run from its
-// artifacts instead of running it. The alone runs write to a temporary
+// artifacts instead of running it. Nx does not store the results of a run
+// with the cache off, so a later `nx run <pipeline>:all` runs the stages
+// again. The alone runs write to a temporary
 // folder; the pipeline's artifacts are left as the run made them. These
 // machines are shared: compare the ratios of one run, not numbers across runs.
 import fs from 'node:fs';
