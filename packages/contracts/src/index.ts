@@ -5,7 +5,8 @@
 // Browser-safe entries (no `node:` import): `@sgvae/contracts/rotation` and
 // `@sgvae/contracts/seeds`; the models and the pose search import those, so
 // that the model viewer can bundle them. `@sgvae/contracts/params` (also
-// browser-safe) is the params schema every stage validates its params with.
+// browser-safe) is the params schema every stage validates its params with;
+// `@sgvae/contracts/params/read-file` (Node) reads a stage's params file.
 export { ArtifactCorruptError, ArtifactError, ArtifactMissingError, ContractError, ContractInputError } from './errors.ts';
 export { ParamsError, type ParamsIssue, type ParamsSource } from './params/errors.ts';
 export { CODE_VERSION_ENV, type CodeVersion, formatCodeVersion, gitCodeVersion, parseCodeVersion, resolveCodeVersion } from './code-version.ts';

@@ -67,7 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (values.params === undefined || values.params === '') throw new CliUsageError(`--params <file> is required\n\n${USAGE}`);
     if (values.out === undefined || values.out === '') throw new CliUsageError(`--out <dir> is required\n\n${USAGE}`);
-    const params = loadDataParams(values.params);
+    const params = loadDataParams(values.params, '--params');
     const codeVersion = values['code-version'] ?? formatCodeVersion(resolveCodeVersion(io.env, io.cwd));
     io.out(`building datasets into ${values.out} (size ${params.size}, seed ${params.seed}, code ${codeVersion})`);
     const start = performance.now();

@@ -84,13 +84,13 @@ describe('data params', () => {
     expect(() => loadDataParams(json)).toThrow(new RegExp(`^${json}: \`extra\` is not a known key`));
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'seed: [1, 2\n');
-    expect(() => loadDataParams(broken)).toThrow(/broken.yaml: is not valid YAML/);
+    expect(() => loadDataParams(broken, '--params')).toThrow(/broken\.yaml: is not valid YAML at line 2, column 1 \(.+\); fix the syntax there, or pass another file to --params$/);
     const empty = join(dir, 'empty.yaml');
     writeFileSync(empty, '');
     expect(loadDataParams(empty)).toEqual(DEFAULT_PARAMS);
-    expect(() => loadDataParams(join(dir, 'missing.yaml'))).toThrow(/missing.yaml: cannot be read \(ENOENT\)/);
+    expect(() => loadDataParams(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml: cannot be read \(ENOENT: no such file\); pass an existing \.json or \.yaml file$/);
     writeFileSync(join(dir, 'p.toml'), '');
-    expect(() => loadDataParams(join(dir, 'p.toml'))).toThrow(/use .yaml, .yml or .json/);
+    expect(() => loadDataParams(join(dir, 'p.toml'))).toThrow(/p\.toml: has extension "\.toml", so it is read as neither JSON nor YAML; pass a \.json, \.yaml or \.yml file$/);
   });
 
   it('lists grid angles without accumulating rounding error', () => {

@@ -5,12 +5,9 @@
 // file. Validation builds a fresh object in a fixed key order (the schema's),
 // so the params echoed into manifests are byte-stable.
 
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import { type DataParams, type EvalSetParams, MAX_SUPERSAMPLE, type RotationSpec, type SetSource, type SubsetParams } from '@sgvae/contracts';
 import { choice, number, type ParamsSource, parseParams, showValue, strict, z } from '@sgvae/contracts/params';
-import { parse as parseYaml } from 'yaml';
-import { ParamsError } from './errors.ts';
+import { readParamsFileSync } from '@sgvae/contracts/params/read-file';
 
 export type { DataParams, EvalSetParams, RotationSpec, SetSource, SubsetParams };
 
@@ -137,26 +134,12 @@ export function parseDataParams(input: unknown, source?: string | ParamsSource):
   return params;
 }
 
-/** Reads a params file (.yaml, .yml or .json) holding exactly the data stage's params. */
-export function loadDataParams(file: string): DataParams {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    const problem = `cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)}); check the --params path`;
-    throw new ParamsError({ field: '', problem }, { file }, { cause });
-  }
-  const ext = extname(file).toLowerCase();
-  let parsed: unknown;
-  try {
-    if (ext === '.json') parsed = JSON.parse(text);
-    else if (ext === '.yaml' || ext === '.yml') parsed = parseYaml(text);
-    else throw new ParamsError({ field: '', problem: `has extension "${ext}"; use .yaml, .yml or .json` }, { file });
-  } catch (cause) {
-    if (cause instanceof ParamsError) throw cause;
-    throw new ParamsError({ field: '', problem: `is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(cause as Error).message}` }, { file }, { cause });
-  }
-  return parseDataParams(parsed, file);
+/**
+ * Reads a params file (.yaml, .yml or .json) holding exactly the data stage's
+ * params. `flag` names the command-line flag the file came from in errors.
+ */
+export function loadDataParams(file: string, flag?: string): DataParams {
+  return parseDataParams(readParamsFileSync(file, flag), file);
 }
 
 /** The angles of a grid rotation, in order. */

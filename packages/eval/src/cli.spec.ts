@@ -87,6 +87,14 @@ describe('eval CLI', () => {
     const bad = io();
     expect(await runCli(['--params', 'bad.json', '--data', 'd', '--judge', 'j', '--out', 'o', '--models', 'sgvae=s'], bad.io)).toBe(2);
     expect(bad.err[0]).toMatch(/^error: bad.json: `batchsize` is not a known key \(did you mean `batchSize`\?\)/);
+    const missing = io();
+    expect(await runCli(['--params', 'missing.json', '--data', 'd', '--judge', 'j', '--out', 'o', '--models', 'sgvae=s'], missing.io)).toBe(2);
+    expect(missing.err).toEqual([`error: ${join(root, 'missing.json')}: cannot be read (ENOENT: no such file); pass an existing .json or .yaml file to --params`]);
+    await writeFile(join(root, 'broken.yaml'), 'batchSize: [3\n');
+    const broken = io();
+    expect(await runCli(['--params', 'broken.yaml', '--data', 'd', '--judge', 'j', '--out', 'o', '--models', 'sgvae=s'], broken.io)).toBe(2);
+    expect(broken.err).toHaveLength(1);
+    expect(broken.err[0]).toMatch(/^error: \S*broken\.yaml: is not valid YAML at line 2, column 1 \(.+\); fix the syntax there, or pass another file to --params$/);
   });
 
   it('exits 1 naming the missing artifact', async () => {

@@ -3,11 +3,10 @@
 //     --models sgvae=<dir> svae=<dir> svae-aug=<dir> --judge <dir> --out <report dir>
 // Prints progress to stderr and a summary table with the report's path to
 // stdout; exits 2 on bad usage or params, 1 on any other failure.
-import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { ContractError, ContractInputError, describeNumerics, numericsProvenance, resolveCodeVersion } from '@sgvae/contracts';
+import { readParamsFile } from '@sgvae/contracts/params/read-file';
 import { DataError, isMainModule } from '@sgvae/data';
 import { BackendError, resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { EvalError, EvalParamsError } from './errors.ts';
@@ -41,21 +40,6 @@ export interface CliIo {
   err: (line: string) => void;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
-}
-
-/** Reads a params file (JSON, or YAML by its extension), with errors that name the flag and the file. */
-export async function readParamsFile(path: string, flag = '--params'): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new EvalParamsError(`${flag} ${path} cannot be read; check the path`, { cause });
-  }
-  try {
-    return ['.yaml', '.yml'].includes(extname(path)) ? parseYaml(text) : JSON.parse(text);
-  } catch (cause) {
-    throw new EvalParamsError(`${flag} ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'JSON or YAML'}: ${(cause as Error).message}`, { cause });
-  }
 }
 
 function parseModelSpec(text: string): ModelSpec {
@@ -98,7 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // `--models a=x b=y`: the values after the first arrive as positionals.
     const models = [...(values.models ?? []), ...positionals].map(parseModelSpec);
     if (models.length === 0) throw new CliUsageError(`no model to evaluate: pass --models <name>=<dir>\n\n${USAGE}`);
-    const params = parseEvalParams(await readParamsFile(resolve(io.cwd, values.params!)), values.params!);
+    const params = parseEvalParams(await readParamsFile(resolve(io.cwd, values.params!), '--params'), values.params!);
     const choice = resolveBackendName(values.backend, io.env);
     const backend = await useBackend(choice.name, { purpose: 'eval' });
     const pipelineTimings = values['pipeline-info'] ? await readPipelineTimings(resolve(io.cwd, values['pipeline-info'])) : null;

@@ -11,7 +11,7 @@ export class EvalError extends Error {
 /** Inputs of a metric or renderer do not fit together (lengths, shapes, ranges). */
 export class EvalInputError extends EvalError {}
 
-/** The stage's params file cannot be read, or lacks the section asked for (params that do not match the schema throw the shared ParamsError of @sgvae/contracts/params). */
+/** The stage's params file lacks the section asked for (a file that cannot be read or parsed, and params that do not match the schema, throw the shared ParamsError of @sgvae/contracts/params). */
 export class EvalParamsError extends EvalError {}
 
 /** A dataset or model folder written by another stage is missing or malformed. */

@@ -51,5 +51,5 @@ export { assertReport, checkReport } from './report/check-report.ts';
 export type { ReportCheck } from './report/check-report.ts';
 export { readPipelineTimings } from './provenance.ts';
 export { runEvalStage } from './stage.ts';
-export { readParamsFile, reportCliError } from './cli.ts';
+export { reportCliError } from './cli.ts';
 export type { EvalStageOptions, EvalStageResult, ModelSpec } from './stage.ts';

@@ -7,9 +7,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeNumerics, numericsProvenance, resolveCodeVersion } from '@sgvae/contracts';
+import { readParamsFile } from '@sgvae/contracts/params/read-file';
 import { isMainModule } from '@sgvae/data';
 import { resolveBackendName, useBackend } from '@sgvae/models/backend';
-import { CliUsageError, type CliIo, readParamsFile, reportCliError } from './cli.ts';
+import { CliUsageError, type CliIo, reportCliError } from './cli.ts';
 import { EvalParamsError } from './errors.ts';
 import { parseEvalParams } from './params.ts';
 import { coverageLine, runSweepStage } from './sweep-stage.ts';
@@ -58,7 +59,7 @@ export async function runSweepCli(argv: readonly string[], io: CliIo): Promise<n
     // `--runs a b c`: the values after the first arrive as positionals.
     const runs = [...(values.runs ?? []), ...positionals];
     if (runs.length === 0) throw new CliUsageError(`--runs is required: the sweep's run folders, or the folder holding them\n\n${SWEEP_USAGE}`);
-    let rawParams = await readParamsFile(resolve(io.cwd, values.params!));
+    let rawParams = await readParamsFile(resolve(io.cwd, values.params!), '--params');
     const section = values['params-section'];
     if (section !== undefined) {
       // A pipeline's params file holds every stage's section (`eval:` among them).

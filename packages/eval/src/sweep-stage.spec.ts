@@ -150,6 +150,9 @@ describe('sweep report CLI', async () => {
     const usage = io();
     expect(await runSweepCli(['--params', 'eval.json', '--data', 'datasets', '--out', 'r3'], usage.io)).toBe(2);
     expect(usage.err[0]).toMatch(/--runs is required/);
+    const missing = io();
+    expect(await runSweepCli(['--params', 'missing.yaml', '--data', 'datasets', '--runs', 'empty', '--out', 'r3'], missing.io)).toBe(2);
+    expect(missing.err).toEqual([`error: ${join(root, 'missing.yaml')}: cannot be read (ENOENT: no such file); pass an existing .json or .yaml file to --params`]);
   });
 
   it('refuses two runs of one grid point', async () => {

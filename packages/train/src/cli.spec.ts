@@ -57,7 +57,7 @@ describe('train CLI', () => {
     expect(JSON.parse(defaults.stdout)).toMatchObject({ profile: 'paper', learningRate: 0.01, batchSize: 100, latentDim: 6 });
     const bad = await cli(['vae', '--params', join(root, 'missing.json'), '--data', 'x', '--out', 'y']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/missing.json: `\(file\)` cannot be read/);
+    expect(bad.stderr).toMatch(/^error: \S*missing\.json: cannot be read \(ENOENT: no such file\); pass an existing \.json or \.yaml file to --params\n/);
   });
 
   it('stops on SIGTERM with a checkpoint and a resume command, then resumes to the uninterrupted result', async () => {

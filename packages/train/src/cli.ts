@@ -14,8 +14,8 @@ import { BackendError, BackendUnavailableError, resolveBackendName, useBackend }
 import { TrainCliUsageError, TrainError, TrainingInterruptedError } from './errors.ts';
 import { autoProgress, plainProgress, silentProgress, terminalProgress, type ProgressReporter } from './observe/progress.ts';
 import type { ScalarWriterFactory } from './observe/tensorboard.ts';
-import { readParamsFile } from './params/params-file.ts';
 import { defaultsFor, describeFields, ParamsError, PROFILES, type Profile } from '@sgvae/contracts/params';
+import { readParamsFile } from '@sgvae/contracts/params/read-file';
 import { JUDGE_SCHEMA, VAE_SCHEMA } from './params/stage-params.ts';
 
 const USAGE = `Usage:
@@ -114,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
   const logEvery = Number(values['log-every']);
   if (!(logEvery > 0)) throw new TrainCliUsageError(`--log-every must be a positive number of seconds`);
   const paramsFile = resolve(values.params!);
-  const fromFile = await readParamsFile(paramsFile);
+  const fromFile = await readParamsFile(paramsFile, '--params');
   // `--seed` replaces the params' seed, so that one params entry serves every
   // seed of a matrix stage (the seed is in the stage's command, hence its hash).
   let raw: unknown = fromFile;
@@ -226,9 +226,9 @@ async function checkGridCommand(args: string[]): Promise<number> {
   }
   const { checkGrid } = await import('./params/grid.ts');
   const gridFile = resolve(values.grid!);
-  const points = await readParamsFile(gridFile);
+  const points = await readParamsFile(gridFile, '--grid');
   if (!Array.isArray(points)) throw new TrainCliUsageError(`${gridFile} must list the grid's points ({stage, item} records)`);
-  const grid = checkGrid(await readParamsFile(resolve(values.params!)), points, values['model-key']!, values.source ?? gridFile);
+  const grid = checkGrid(await readParamsFile(resolve(values.params!), '--params'), points, values['model-key']!, values.source ?? gridFile);
   writeFileAtomically(resolve(values.out!), JSON.stringify(grid, null, 2) + '\n');
   const models = [...new Set(grid.points.map((p) => p.model))];
   process.stdout.write(`grid: ${grid.points.length} points (${models.map((m) => `${m}: ${grid.points.filter((p) => p.model === m).length}`).join(', ')}), all valid\n`);

@@ -25,8 +25,9 @@ export type { StageManifestBody, StageOutput } from './stage/stage-output.ts';
 // Params
 export { VAE_SCHEMA, JUDGE_SCHEMA, NON_SEMANTIC_PARAMS } from './params/stage-params.ts';
 export type { VaeParams, JudgeParams } from './params/stage-params.ts';
-// The params schema kinds, profiles and validation are shared by every stage: @sgvae/contracts/params.
-export { readParamsFile, canonicalJson } from './params/params-file.ts';
+// The params schema kinds, profiles and validation are shared by every stage: @sgvae/contracts/params
+// (reading a params file: @sgvae/contracts/params/read-file).
+export { canonicalJson } from './params/canonical-json.ts';
 
 // Loop and tasks
 export { runTrainingLoop, trainStep, evaluate, trainableVariables } from './loop/train-loop.ts';

@@ -6,8 +6,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCodeVersion, resolveCodeVersion } from '@sgvae/contracts';
+import { readParamsFile } from '@sgvae/contracts/params/read-file';
 import { isMainModule } from '@sgvae/data';
-import { DEFAULT_EVAL_PARAMS, parseEvalParams, readParamsFile, reportCliError } from '@sgvae/eval';
+import { DEFAULT_EVAL_PARAMS, parseEvalParams, reportCliError } from '@sgvae/eval';
 import { resolveBackendName, useBackend } from '@sgvae/models/backend';
 import { exportViewer, type ModelSpec } from './export/export-viewer.ts';
 import { CliUsageError, ViewerExportError } from './export/errors.ts';

@@ -5,7 +5,9 @@
 // `parseParams` / `resolveProfiled`, which throw a ParamsError naming the
 // file, the section and the full path of every bad field. ./params-file.ts
 // puts the stages' schemas together into the JSON schema of a pipeline's
-// params file. Browser-safe: nothing here imports a `node:` module.
+// params file. Browser-safe: nothing here imports a `node:` module; reading a
+// params file from disk (JSON or YAML, with the same ParamsError) is
+// ./read-file.ts, the Node-only entry `@sgvae/contracts/params/read-file`.
 export { fieldPath, ParamsError, type ParamsIssue, type ParamsSource } from './errors.ts';
 export {
   choice,

@@ -11,7 +11,7 @@ import type { MetricsRow } from '../observe/metrics-files.ts';
 import type { ProgressReporter } from '../observe/progress.ts';
 import { formatDuration } from '../observe/progress.ts';
 import type { ScalarWriterFactory } from '../observe/tensorboard.ts';
-import { canonicalJson } from '../params/params-file.ts';
+import { canonicalJson } from '../params/canonical-json.ts';
 import { NON_SEMANTIC_PARAMS } from '../params/stage-params.ts';
 
 export interface StageOptions {

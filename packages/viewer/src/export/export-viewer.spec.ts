@@ -145,6 +145,11 @@ describe('exportViewer', () => {
     expect(await runCli(['--out', out], io)).toBe(2);
     expect(lines.join('\n')).toMatch(/--data is required/);
     expect(await runCli(['--data', data, '--out', out, '--models', 'sgvae=x', '--digits', 'many'], io)).toBe(2);
+    writeFileSync(join(root, 'eval.txt'), '{}');
+    expect(await runCli(['--data', data, '--out', out, '--models', 'sgvae=x', '--eval-params', 'eval.txt'], io)).toBe(2);
+    expect(lines.at(-1)).toBe(
+      `error: ${join(root, 'eval.txt')}: has extension ".txt", so it is read as neither JSON nor YAML; pass a .json, .yaml or .yml file to --eval-params`,
+    );
     expect(await runCli(['--data', data, '--out', out, '--models', 'sgvae=nowhere', '--pipeline', 'smoke'], io)).toBe(1);
     expect(lines.at(-1)).toMatch(/^error: model "sgvae": .*nowhere.*npx nx run smoke--train-vae@sgvae:run/);
   });
