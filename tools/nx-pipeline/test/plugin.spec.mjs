@@ -60,6 +60,20 @@ async function errorOf(yaml, opts = {}) {
   throw new Error('expected the plugin to reject the pipeline');
 }
 
+/**
+ * The projects of a pipeline text written as pipelines/<name>.yaml (removed afterwards).
+ * @param {string} name
+ * @param {string} yaml
+ */
+async function projectsOfFile(name, yaml) {
+  writeFiles(root, { [`pipelines/${name}.yaml`]: yaml, 'pipelines/params/bad.yaml': PARAMS_YAML });
+  try {
+    return await nodesOf(`pipelines/${name}.yaml`);
+  } finally {
+    fs.rmSync(path.join(root, `pipelines/${name}.yaml`), { force: true });
+  }
+}
+
 /** A valid single-stage pipeline with one part replaced. */
 const stage = (/** @type {string} */ body) => `params: params/bad.yaml
 stages:
@@ -100,14 +114,7 @@ describe('project graph of a pipeline', () => {
 ${extra}    outs:
       more: extra/more
 `);
-    const projectsOf = async (/** @type {string} */ yaml) => {
-      writeFiles(root, { 'pipelines/opt.yaml': yaml, 'pipelines/params/bad.yaml': PARAMS_YAML });
-      try {
-        return await nodesOf('pipelines/opt.yaml');
-      } finally {
-        fs.rmSync(path.join(root, 'pipelines/opt.yaml'), { force: true });
-      }
-    };
+    const projectsOf = (/** @type {string} */ yaml) => projectsOfFile('opt', yaml);
     const withFlag = await projectsOf(body('    optional: true\n'));
     const without = await projectsOf(body(''));
     expect(withFlag['pipelines/opt'].targets.all.dependsOn).toEqual([{ projects: ['opt--prepare'], target: 'run' }]);
@@ -121,14 +128,7 @@ ${extra}    outs:
   });
 
   it('`threads` is part of the stage record (so of its hash) and sets TensorFlow\'s thread pools for the run', async () => {
-    const projectsOf = async (/** @type {string} */ yaml) => {
-      writeFiles(root, { 'pipelines/thr.yaml': yaml, 'pipelines/params/bad.yaml': PARAMS_YAML });
-      try {
-        return await nodesOf('pipelines/thr.yaml');
-      } finally {
-        fs.rmSync(path.join(root, 'pipelines/thr.yaml'), { force: true });
-      }
-    };
+    const projectsOf = (/** @type {string} */ yaml) => projectsOfFile('thr', yaml);
     const one = await projectsOf(stage('    threads: 1\n'));
     const two = await projectsOf(stage('    threads: 2\n'));
     const unset = await projectsOf(stage(''));
