@@ -33,7 +33,7 @@ const { readPipeline } = require('../nx-pipeline/lib/pipeline.js');
 /** @type {typeof import('../nx-pipeline/lib/load.js')} */
 const { findPipelineFile } = require('../nx-pipeline/lib/load.js');
 /** @type {typeof import('../nx-pipeline/lib/stage-command.js')} */
-const { stageCommand } = require('../nx-pipeline/lib/stage-command.js');
+const { commandLine, stageCommand } = require('../nx-pipeline/lib/stage-command.js');
 /** @type {typeof import('../nx-pipeline/lib/stage-env.js')} */
 const { stageEnv } = require('../nx-pipeline/lib/stage-env.js');
 /** @type {typeof import('../nx-pipeline/lib/nodes.js')} */
@@ -42,30 +42,16 @@ const { stageProjectName } = require('../nx-pipeline/lib/nodes.js');
 const USAGE = 'usage: node tools/bench/pipeline-bench.mjs [--pipeline <name>] [--alone-images <n>] [--skip-pipeline] [--skip-alone] [--json <file>]';
 const TRAIN_CLI = 'packages/train/src/cli.ts';
 
-/** CPU seconds (user, system) of this process's waited-for descendants: fields 16 and 17 of /proc/self/stat. */
+// /proc reports CPU times in USER_HZ ticks, which Linux fixes at 100 per second
+// for user space on every architecture it supports.
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) of this process's waited-for descendants: fields 16 and 17 of /proc/self/stat. */
 function childrenCpuSeconds() {
   const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  // After the command name in parentheses, fields[0] is field 3 (state); cutime is field 16, cstime field 17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state); cutime is field 16, cstime field 17.
-  const ticks = Number(fields[13]) + Number(fields[14]);
-  return ticks / clockTicks();
-}
-
-let ticksPerSecond = 0;
-function clockTicks() {
-  if (ticksPerSecond === 0) {
-    try {
-      ticksPerSecond = Number(execaSyncText('getconf', ['CLK_TCK'])) || 100;
-    } catch {
-      ticksPerSecond = 100;
-    }
-  }
-  return ticksPerSecond;
-}
-
-/** @param {string} cmd @param {string[]} args */
-function execaSyncText(cmd, args) {
-  return require('node:child_process').execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+  return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
 }
 
 /** Busy and total jiffies of the whole machine (/proc/stat, first line). */
@@ -190,7 +176,8 @@ async function main() {
   if (file === undefined) throw new Error(`no pipeline \`${name}\` in pipelines/ (a file pipelines/${name}.yaml or a profile of that name)`);
   const pipeline = readPipeline(workspace, file, { artifactsDir: 'artifacts' }, name);
   const inAll = pipeline.stages.filter((s) => !s.optional);
-  const training = inAll.filter((s) => s.record.cmd.includes(TRAIN_CLI) && Object.keys(s.record.outs).length > 0);
+  // The stages that train (`cli.ts vae` or `cli.ts judge`; not the sweep's `check-grid`).
+  const training = inAll.filter((s) => s.record.cmd[1] === TRAIN_CLI && ['vae', 'judge'].includes(s.record.cmd[2] ?? ''));
   const cores = os.availableParallelism();
 
   /** @type {Awaited<ReturnType<typeof runPipeline>> | undefined} */
@@ -205,20 +192,22 @@ async function main() {
   if (!values['skip-alone']) {
     for (const stage of training) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-bench-'));
+      // The judge's stage (`cli.ts judge`) also reports a test accuracy, which has a cap of its own.
+      const isJudge = stage.record.cmd[2] === 'judge';
       try {
         const argv = stageCommand(pipeline, stage, dir, {
           // Two epochs over `aloneImages` images (the second is timed), short validation and test.
           transformParams: (_key, value) =>
             value !== null && typeof value === 'object' && !Array.isArray(value)
-              ? { ...value, epochs: 2, maxTrainImages: aloneImages, maxValidationImages: 500, ...('testSet' in value || stage.record.cmd.includes('judge') ? { maxTestImages: 500 } : {}) }
+              ? { ...value, epochs: 2, maxTrainImages: aloneImages, maxValidationImages: 500, ...(isJudge ? { maxTestImages: 500 } : {}) }
               : value,
         });
         const out = argv.indexOf('--out');
         const outDir = path.join(dir, 'out');
         if (out >= 0) argv[out + 1] = outDir;
-        const args = argv.filter((a) => a !== '--restart-if-changed');
+        const [bin, args] = commandLine(argv[0], argv.slice(1).filter((a) => a !== '--restart-if-changed'));
         process.stdout.write(`Alone: ${stage.name} (${aloneImages} images, threads ${stage.record.threads ?? 'all'})...\n`);
-        const r = await execa(args[0] === 'tsx' ? 'npx' : args[0], args[0] === 'tsx' ? args : args.slice(1), {
+        const r = await execa(bin, args, {
           cwd: root,
           env: stageEnv(stage.record),
           reject: false,

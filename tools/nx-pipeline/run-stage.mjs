@@ -25,7 +25,7 @@ const { PipelineError, StageRunError, StaleGraphError } = require('./lib/errors.
 /** @type {typeof import('./lib/nodes.js')} */
 const { stageProjectName } = require('./lib/nodes.js');
 /** @type {typeof import('./lib/stage-command.js')} */
-const { stageCommand } = require('./lib/stage-command.js');
+const { commandLine, stageCommand } = require('./lib/stage-command.js');
 /** @type {typeof import('./lib/stage-env.js')} */
 const { stageEnv } = require('./lib/stage-env.js');
 /** @type {typeof import('./lib/signals.js')} */
@@ -49,19 +49,6 @@ function parseArgs(argv) {
     throw new StageRunError('run-stage: `--pipeline` and `--stage` are required', 'run stages through Nx: `npx nx run <pipeline>--<stage>:run`');
   }
   return { pipeline: args.pipeline, stage: args.stage, fingerprint: args.fingerprint, artifactsDir: args['artifacts-dir'] ?? 'artifacts' };
-}
-
-/**
- * @param {string} program
- * @param {string[]} rest
- * @returns {[string, string[]]}
- */
-function commandLine(program, rest) {
-  // `tsx` runs inside this Node binary as a loader (`node --import tsx`): no
-  // shell, no npx resolution, and signals reach a single child process.
-  if (program === 'tsx') return [process.execPath, ['--import', 'tsx', ...rest]];
-  if (program === 'node') return [process.execPath, rest];
-  return [program, rest];
 }
 
 /**

@@ -63,4 +63,18 @@ function stageCommand(pipeline, stage, dir, options = {}) {
   );
 }
 
-module.exports = { stageCommand };
+/**
+ * The executable and arguments that run a stage's argument list without a
+ * shell: `tsx` runs inside this Node binary as a loader (`node --import tsx`),
+ * so there is no npx resolution and signals reach a single child process.
+ * @param {string} program
+ * @param {string[]} rest
+ * @returns {[string, string[]]}
+ */
+function commandLine(program, rest) {
+  if (program === 'tsx') return [process.execPath, ['--import', 'tsx', ...rest]];
+  if (program === 'node') return [process.execPath, rest];
+  return [program, rest];
+}
+
+module.exports = { commandLine, stageCommand };

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARAMS_YAML, PIPELINE_YAML, REPO_ROOT, makeWorkspace, removeWorkspace, writeFiles } from './fixture-workspace.mjs';
+import { PARAMS_YAML, REPO_ROOT, makeWorkspace, removeWorkspace, writeFiles } from './fixture-workspace.mjs';
 
 /** @type {string} */
 let root;

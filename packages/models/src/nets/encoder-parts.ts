@@ -1,11 +1,13 @@
 // The parts of the encoders that the families share: the latent heads on the
 // invariant features, pooling of invariant maps over the disk or rings, the
 // orbit mean, the plain padded convolution, and the initialiser seeds.
-import { initializers, layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { fieldTypeOf, type FieldType } from '../equivariant/field-type.ts';
+import { initializers, input, layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { AntialiasBlur } from '../equivariant/antialias-blur.ts';
+import { DiskMask } from '../equivariant/disk-mask.ts';
+import { fieldTypeOf, tagFieldType, type FieldType } from '../equivariant/field-type.ts';
 import { GlobalDiskPooling } from '../equivariant/global-disk-pooling.ts';
 import { RingPooling, defaultRingCount } from '../equivariant/ring-pooling.ts';
-import { OrbitMean } from '../equivariant/rotation-orbit.ts';
+import { OrbitMean, RotationOrbit } from '../equivariant/rotation-orbit.ts';
 import { convOutputSize } from '../equivariant/spatial.ts';
 import { DeviceDropout } from '../random/device-dropout.ts';
 import type { MaskConfig } from './config/common.ts';
@@ -94,4 +96,30 @@ export function paddedConv(x: SymbolicTensor, size: number, opts: { filters: num
     }),
     y,
   );
+}
+
+/**
+ * The input of an equivariant encoder: the image tagged with its (trivial) field type, then the
+ * disk mask and the orbit of input turns when the config asks for them.
+ */
+export function equivariantStem(
+  cfg: VaeNetConfig,
+  e: { mask: MaskConfig | null; orbit: number },
+  type: FieldType,
+): { image: SymbolicTensor; x: SymbolicTensor } {
+  const image = input({ shape: [cfg.imageSize, cfg.imageSize, cfg.channels], name: 'image' });
+  tagFieldType(image, type);
+  let x: SymbolicTensor = image;
+  if (e.mask !== null) x = apply(new DiskMask({ fieldType: type, margin: e.mask.margin, sigma: e.mask.sigma, name: 'enc_mask' }), x);
+  if (e.orbit > 1) x = apply(new RotationOrbit({ fieldType: type, copies: e.orbit, name: 'enc_orbit' }), x);
+  return { image, x };
+}
+
+/**
+ * A Gaussian blur in front of layer i when it is strided (AntialiasBlur; `antialias` null: none).
+ * An isotropic blur acts on positions only, so it commutes with turns of any field type.
+ */
+export function antialiasBefore(x: SymbolicTensor, type: FieldType, e: { antialias: number | null; strides: number[] }, i: number): SymbolicTensor {
+  if (e.antialias === null || e.strides[i]! <= 1) return x;
+  return apply(new AntialiasBlur({ fieldType: type, sigma: e.antialias, name: `enc_antialias${i + 1}` }), x);
 }

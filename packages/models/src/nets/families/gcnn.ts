@@ -3,18 +3,14 @@
 //   mask -> (orbit of input turns) -> lifting conv -> group convs (BN, ReLU/ELU,
 //   dropout) -> group pooling -> pooling over the disk -> dense heads.
 // The heads only see rotation-invariant features, so mu is invariant.
-import { input, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { AntialiasBlur } from '../../equivariant/antialias-blur.ts';
+import { model, type LayersModel } from '@tensorflow/tfjs-layers';
 import { steerableBasis } from '../../equivariant/basis.ts';
 import { GroupConv2D, LiftingConv2D } from '../../equivariant/cyclic-conv.ts';
-import { DiskMask } from '../../equivariant/disk-mask.ts';
-import { cyclicGroup, regularFields, tagFieldType, trivialFields, type FieldType } from '../../equivariant/field-type.ts';
+import { cyclicGroup, regularFields, trivialFields, type FieldType } from '../../equivariant/field-type.ts';
 import { GroupBatchNorm } from '../../equivariant/group-batch-norm.ts';
 import { GroupPooling } from '../../equivariant/group-pooling.ts';
 import { PointwiseActivation, PointwiseDropout } from '../../equivariant/pointwise.ts';
 import { defaultRingCount } from '../../equivariant/ring-pooling.ts';
-import { RotationOrbit } from '../../equivariant/rotation-orbit.ts';
-import { convOutputSize } from '../../equivariant/spatial.ts';
 import { SpectrumPooling, alignedFeatureCount, referenceWeightCount, spectrumFeatureCount } from '../../equivariant/spectrum-pooling.ts';
 import {
   ENCODER_BASE_KEYS,
@@ -37,7 +33,7 @@ import {
 import { encoderMapSizes } from '../config/geometry.ts';
 import { PAPER_HEAD } from '../config/presets.ts';
 import type { VaeNetConfig } from '../config/vae-config.ts';
-import { apply, latentHeads, layerSeed, orbitMean, spatialPool } from '../encoder-parts.ts';
+import { antialiasBefore, apply, equivariantStem, latentHeads, layerSeed, orbitMean, spatialPool } from '../encoder-parts.ts';
 import type { EncoderFamily } from './family.ts';
 
 export interface GcnnEncoderConfig extends EncoderBase {
@@ -186,13 +182,9 @@ function adjustPartial(merged: Record<string, unknown>, given: Record<string, un
 
 function build(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel {
   const group = cyclicGroup(e.N);
-  const image = input({ shape: [cfg.imageSize, cfg.imageSize, cfg.channels], name: 'image' });
   let type: FieldType = trivialFields(group, cfg.channels);
-  tagFieldType(image, type);
-  let x: SymbolicTensor = image;
-  if (e.mask !== null) x = apply(new DiskMask({ fieldType: type, margin: e.mask.margin, sigma: e.mask.sigma, name: 'enc_mask' }), x);
-  if (e.orbit > 1) x = apply(new RotationOrbit({ fieldType: type, copies: e.orbit, name: 'enc_orbit' }), x);
-  let size = cfg.imageSize;
+  const stem = equivariantStem(cfg, e, type);
+  let x = stem.x;
   e.widths.forEach((fields, i) => {
     const outType = regularFields(e.N, fields);
     const args = {
@@ -205,11 +197,8 @@ function build(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel {
       ...(cfg.seed === null ? {} : { seed: layerSeed(cfg.seed, i)! }),
       name: `enc_gconv${i + 1}`,
     };
-    if (e.antialias !== null && e.strides[i]! > 1) {
-      x = apply(new AntialiasBlur({ fieldType: type, sigma: e.antialias, name: `enc_antialias${i + 1}` }), x);
-    }
+    x = antialiasBefore(x, type, e, i);
     x = apply(i === 0 ? new LiftingConv2D(args) : new GroupConv2D(args), x);
-    size = convOutputSize({ inputSize: size, kernelSize: e.kernelSize, stride: e.strides[i]!, padding: e.padding });
     type = outType;
     if (e.batchNorm) {
       x = apply(new GroupBatchNorm({ fieldType: type, momentum: cfg.batchNorm.momentum, epsilon: cfg.batchNorm.epsilon, name: `enc_gbn${i + 1}` }), x);
@@ -217,6 +206,7 @@ function build(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel {
     x = apply(new PointwiseActivation({ fieldType: type, activation: e.activation, name: `enc_act${i + 1}` }), x);
     if (e.dropout > 0) x = apply(new PointwiseDropout({ fieldType: type, rate: e.dropout, mode: e.dropoutMode, name: `enc_dropout${i + 1}` }), x);
   });
+  const size = encoderMapSizes(cfg.imageSize, e).at(-1)!;
   const margin = e.mask?.margin ?? 0;
   const sigma = e.mask?.sigma ?? 2;
   const rings = e.spatialPooling === 'rings' ? defaultRingCount(size) : 1;
@@ -228,7 +218,7 @@ function build(cfg: VaeNetConfig, e: GcnnEncoderConfig): LayersModel {
     x = spatialPool(x, trivialFields(group, type.fields), e.spatialPooling, e.mask, size);
   }
   x = orbitMean(x, e.orbit);
-  return model({ inputs: image, outputs: latentHeads(x, cfg, 100), name: 'sgvae_encoder' });
+  return model({ inputs: stem.image, outputs: latentHeads(x, cfg, 100), name: 'sgvae_encoder' });
 }
 
 // ------------------------------------------------------- parameter count

@@ -4,13 +4,10 @@
 //   mask -> steerable convs from the image to Fourier fields and between them
 //   (SO(2) batch norm, Fourier ELU, dropout) -> invariant map (1x1 steerable
 //   conv to trivial fields, or irrep norms) -> pooling over the disk -> dense heads.
-import { input, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { AntialiasBlur } from '../../equivariant/antialias-blur.ts';
-import { DiskMask } from '../../equivariant/disk-mask.ts';
-import { SO2_GROUP, fourierFields, tagFieldType, trivialFields, type FieldType } from '../../equivariant/field-type.ts';
+import { model, type LayersModel } from '@tensorflow/tfjs-layers';
+import { SO2_GROUP, fourierFields, trivialFields, type FieldType } from '../../equivariant/field-type.ts';
 import { PointwiseDropout } from '../../equivariant/pointwise.ts';
 import { defaultRingCount } from '../../equivariant/ring-pooling.ts';
-import { RotationOrbit } from '../../equivariant/rotation-orbit.ts';
 import { fieldFrequencies, so2BasisSize } from '../../equivariant/so2-basis.ts';
 import { So2BatchNorm } from '../../equivariant/so2-batch-norm.ts';
 import { So2Conv2D } from '../../equivariant/so2-conv.ts';
@@ -37,7 +34,7 @@ import {
 import { encoderMapSizes } from '../config/geometry.ts';
 import { PAPER_HEAD } from '../config/presets.ts';
 import type { VaeNetConfig } from '../config/vae-config.ts';
-import { apply, latentHeads, layerSeed, orbitMean, spatialPool } from '../encoder-parts.ts';
+import { antialiasBefore, apply, equivariantStem, latentHeads, layerSeed, orbitMean, spatialPool } from '../encoder-parts.ts';
 import type { EncoderFamily } from './family.ts';
 
 export interface So2EncoderConfig extends EncoderBase {
@@ -154,19 +151,13 @@ function validate(e: Record<string, unknown>, path: string): So2EncoderConfig {
 // ---------------------------------------------------------------- builder
 
 function build(cfg: VaeNetConfig, e: So2EncoderConfig): LayersModel {
-  const image = input({ shape: [cfg.imageSize, cfg.imageSize, cfg.channels], name: 'image' });
   let type: FieldType = trivialFields(SO2_GROUP, cfg.channels);
-  tagFieldType(image, type);
-  let x: SymbolicTensor = image;
-  if (e.mask !== null) x = apply(new DiskMask({ fieldType: type, margin: e.mask.margin, sigma: e.mask.sigma, name: 'enc_mask' }), x);
-  if (e.orbit > 1) x = apply(new RotationOrbit({ fieldType: type, copies: e.orbit, name: 'enc_orbit' }), x);
+  const stem = equivariantStem(cfg, e, type);
+  let x = stem.x;
   const seed = (offset: number): { seed?: number } => (cfg.seed === null ? {} : { seed: layerSeed(cfg.seed, offset)! });
   e.widths.forEach((fields, i) => {
     const outType = fourierFields(e.maxFrequency, fields);
-    if (e.antialias !== null && e.strides[i]! > 1) {
-      // An isotropic blur acts on positions only, so it commutes with the rotation of Fourier fields too.
-      x = apply(new AntialiasBlur({ fieldType: type, sigma: e.antialias, name: `enc_antialias${i + 1}` }), x);
-    }
+    x = antialiasBefore(x, type, e, i);
     x = apply(
       new So2Conv2D({ inType: type, outType, kernelSize: e.kernelSize, stride: e.strides[i]!, padding: e.padding, ...seed(i), name: `enc_so2conv${i + 1}` }),
       x,
@@ -195,7 +186,7 @@ function build(cfg: VaeNetConfig, e: So2EncoderConfig): LayersModel {
   }
   x = spatialPool(x, invariant, e.spatialPooling, e.mask, encoderMapSizes(cfg.imageSize, e).at(-1)!);
   x = orbitMean(x, e.orbit);
-  return model({ inputs: image, outputs: latentHeads(x, cfg, 100), name: 'sgvae_so2_encoder' });
+  return model({ inputs: stem.image, outputs: latentHeads(x, cfg, 100), name: 'sgvae_so2_encoder' });
 }
 
 // ------------------------------------------------------- parameter count
