@@ -1,10 +1,12 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDatasets, parseDataParams } from '@sgvae/data';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheckCli } from './check-cli.ts';
 import { runCli } from './cli.ts';
+import { runModelCli } from './model-cli.ts';
 import type { EvaluationResults } from './results.ts';
 import { mnistLikeDigits as digits } from './testing/synthetic.ts';
 import { writeTinyJudge, writeTinyVae } from './testing/tiny-models.ts';
@@ -101,5 +103,78 @@ describe('eval CLI', () => {
     const run = io();
     expect(await runCli(['--params', paramsFile, '--data', 'datasets', '--models', 'sgvae=nowhere', '--judge', 'train-judge', '--out', 'o'], run.io)).toBe(1);
     expect(run.err.at(-1)).toMatch(/nowhere[\\/]manifest\.json: is missing, so the folder holds no finished training run\. Train it first/);
+  });
+});
+
+describe('each model evaluated in its own process (model-cli.ts), merged by cli.ts --evaluated', () => {
+  const withoutProvenance = (r: EvaluationResults) => ({ ...r, provenance: null });
+  const evaluateOne = async (spec: string, out: string, params = paramsFile) => {
+    const run = io();
+    const code = await runModelCli(['--params', params, '--data', 'datasets', '--model', spec, '--judge', 'train-judge', '--out', out], run.io);
+    return { code, ...run };
+  };
+
+  it('gives the report of one process that evaluates every model: the same results and the same figures', async () => {
+    for (const [spec, out] of [['sgvae=train-sgvae', 'ev-sgvae'], ['svae=train-svae', 'ev-svae']]) {
+      const r = await evaluateOne(spec, out);
+      expect(r.err.filter((l) => l.startsWith('error') || l.startsWith('unexpected'))).toEqual([]);
+      expect(r.code).toBe(0);
+      expect(r.out.join('\n')).toMatch(/\(s?g?vae\): upright \d+\.\d%, rotated \d+\.\d%, mean cosine \d\.\d{3}, kNN rotated \d+\.\d%\nevaluation: /);
+    }
+    const merged = io();
+    // The second name arrives as a positional and belongs to --evaluated, the flag before it.
+    const args = ['--params', paramsFile, '--data', 'datasets', '--evaluated', 'sgvae=ev-sgvae', 'svae=ev-svae', '--judge', 'train-judge', '--out', 'merged'];
+    expect(await runCli(args, merged.io)).toBe(0);
+    const inProcess = io();
+    expect(await runCli(['--params', paramsFile, '--data', 'datasets', '--models', 'sgvae=train-sgvae', 'svae=train-svae', '--judge', 'train-judge', '--out', 'in-process'], inProcess.io)).toBe(0);
+    const read = async (dir: string) => JSON.parse(await readFile(join(root, dir, 'results.json'), 'utf8')) as EvaluationResults;
+    const [a, b] = [await read('merged'), await read('in-process')];
+    expect(withoutProvenance(a)).toEqual(withoutProvenance(b));
+    for (const f of b.figures) {
+      expect(await readFile(join(root, 'merged', f.png)), f.png).toEqual(await readFile(join(root, 'in-process', f.png)));
+      expect(await readFile(join(root, 'merged', f.svg), 'utf8'), f.svg).toBe(await readFile(join(root, 'in-process', f.svg), 'utf8'));
+    }
+    // Provenance names the evaluation folders and the models they came from.
+    expect(a.provenance?.inputs).toMatchObject({ 'model sgvae': join(root, 'train-sgvae'), 'evaluation sgvae': join(root, 'ev-sgvae') });
+    expect(a.provenance?.modelEvaluations?.map((e) => e.model)).toEqual(['sgvae', 'svae']);
+    expect(a.provenance?.timings.map((t) => t.name)).toContain('sgvae: rotated set');
+    const check = io();
+    expect(await runCheckCli([join(root, 'merged')], check.io)).toBe(0);
+    // Mixed: one model in-process, one from its folder, in the order --models then --evaluated.
+    const mixed = io();
+    expect(await runCli(['--params', paramsFile, '--data', 'datasets', '--evaluated', 'svae=ev-svae', '--models', 'sgvae=train-sgvae', '--judge', 'train-judge', '--out', 'mixed'], mixed.io)).toBe(0);
+    expect((await read('mixed')).models.map((m) => m.name)).toEqual(['sgvae', 'svae']);
+  });
+
+  it('refuses an evaluation made from other inputs, naming the file and what differs', async () => {
+    const other = join(root, 'eval-other.json');
+    await writeFile(other, JSON.stringify({ bootstrapResamples: 50, limits: { pose: 11, latentPoints: 40 }, batchSize: 16 }));
+    expect((await evaluateOne('svae=train-svae', 'ev-other', other)).code).toBe(0);
+    const run = io();
+    const args = (spec: string) => ['--params', paramsFile, '--data', 'datasets', '--evaluated', spec, '--judge', 'train-judge', '--out', 'never'];
+    expect(await runCli(args('svae=ev-other'), run.io)).toBe(1);
+    expect(run.err.at(-1)).toMatch(/ev-other[\\/]model-evaluation\.json was made with other eval params than this report \(first difference at `params\.limits\.pose`\); evaluate the model again/);
+    expect(await runCli(args('sgvae=ev-svae'), run.io)).toBe(1);
+    expect(run.err.at(-1)).toMatch(/--evaluated sgvae=\S*ev-svae holds the evaluation of model "svae"; name it svae=\S*ev-svae$/);
+    expect(await runCli(args('svae=train-svae'), run.io)).toBe(1);
+    expect(run.err.at(-1)).toMatch(/train-svae[\\/]model-evaluation\.json does not exist: .* is not a model evaluation folder; write one with packages\/eval\/src\/model-cli\.ts/);
+    // Another judge: a changed judge manifest.
+    await cp(join(root, 'train-judge'), join(root, 'judge-2'), { recursive: true });
+    const manifest = JSON.parse(await readFile(join(root, 'judge-2', 'manifest.json'), 'utf8'));
+    await writeFile(join(root, 'judge-2', 'manifest.json'), JSON.stringify({ ...manifest, seed: 4 }));
+    const judged = io();
+    expect(await runCli(['--params', paramsFile, '--data', 'datasets', '--evaluated', 'svae=ev-svae', '--judge', 'judge-2', '--out', 'never'], judged.io)).toBe(1);
+    expect(judged.err.at(-1)).toMatch(/was scored by another judge than this report's/);
+    // A damaged file.
+    await writeFile(join(root, 'ev-other', 'model-evaluation.json'), '{"format": "sgvae-model-evaluation/1"}');
+    expect(await runCli(args('svae=ev-other'), run.io)).toBe(1);
+    expect(run.err.at(-1)).toMatch(/model-evaluation\.json lacks or has a malformed `inputs`, `modelDir`/);
+    expect(existsSync(join(root, 'never'))).toBe(false);
+  });
+
+  it('model-cli exits 2 with its usage on a missing flag', async () => {
+    const run = io();
+    expect(await runModelCli(['--params', paramsFile, '--data', 'datasets', '--judge', 'train-judge', '--out', 'x'], run.io)).toBe(2);
+    expect(run.err.at(-1)).toMatch(/--model is required[\s\S]*Usage: npx tsx packages\/eval\/src\/model-cli\.ts/);
   });
 });

@@ -1,6 +1,9 @@
 // Command line of the eval stage:
 //   npx tsx packages/eval/src/cli.ts --params <eval.json> --data <datasets> \
 //     --models sgvae=<dir> svae=<dir> svae-aug=<dir> --judge <dir> --out <report dir>
+// or, with each model evaluated by model-cli.ts in its own process:
+//   npx tsx packages/eval/src/cli.ts --params <eval.json> --data <datasets> \
+//     --evaluated sgvae=<dir> svae=<dir> --judge <dir> --out <report dir>
 // Prints progress to stderr and a summary table with the report's path to
 // stdout; exits 2 on bad usage or params, 1 on any other failure.
 import { resolve } from 'node:path';
@@ -17,6 +20,7 @@ import { runEvalStage, type ModelSpec } from './stage.ts';
 
 export const USAGE = `Usage: npx tsx packages/eval/src/cli.ts --params <file.json> --data <datasets dir>
          --models <name>=<dir> [<name>=<dir> ...] --judge <dir> --out <dir> [options]
+       npx tsx packages/eval/src/cli.ts ... --evaluated <name>=<dir> [<name>=<dir> ...] ...
 
 Evaluates trained VAEs with the judge and writes a report folder <out>:
   report.md, report.html (self-contained), results.json, summary.json, figures/*.png|svg
@@ -26,6 +30,8 @@ Options:
   --data <dir>             Datasets folder of the data stage (sets named by params.datasets).
   --models <name>=<dir>    A VAE training output; repeat the flag or list several after it.
                            Names sgvae, sgvae-so2, svae and svae-aug also fix the model kind (and the paper columns).
+  --evaluated <name>=<dir> A model evaluation folder (model-cli.ts, made with the same --params, --data
+                           and --judge); repeat the flag or list several after it. Merged after --models.
   --judge <dir>            The judge's training output.
   --out <dir>              Report folder; replaced whole when the new report is complete.
   --sweep <dir>            Sweep output (a run folder or a folder of run folders); repeatable. Adds Table 2.
@@ -42,7 +48,20 @@ export interface CliIo {
   cwd: string;
 }
 
-function parseModelSpec(text: string): ModelSpec {
+type ArgToken = { kind: 'option'; name: string } | { kind: 'positional'; value: string } | { kind: 'option-terminator' };
+
+/** The `--models` and `--evaluated` lists; a positional belongs to the nearest of the two flags before it. */
+function splitModelLists(tokens: readonly ArgToken[], models: string[], evaluated: string[]): { models: ModelSpec[]; evaluated: ModelSpec[] } {
+  const lists = { models: [...models], evaluated: [...evaluated] };
+  let current: keyof typeof lists = 'models';
+  for (const t of tokens) {
+    if (t.kind === 'option' && (t.name === 'models' || t.name === 'evaluated')) current = t.name;
+    else if (t.kind === 'positional') lists[current].push(t.value);
+  }
+  return { models: lists.models.map(parseModelSpec), evaluated: lists.evaluated.map(parseModelSpec) };
+}
+
+export function parseModelSpec(text: string): ModelSpec {
   const m = /^([a-z0-9][a-z0-9_-]*)=(.+)$/i.exec(text);
   if (!m) throw new CliUsageError(`"${text}" is not <name>=<dir>; e.g. --models sgvae=artifacts/train-sgvae`);
   return { name: m[1], dir: m[2] };
@@ -58,6 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           params: { type: 'string' },
           data: { type: 'string' },
           models: { type: 'string', multiple: true },
+          evaluated: { type: 'string', multiple: true },
           judge: { type: 'string' },
           out: { type: 'string' },
           sweep: { type: 'string', multiple: true },
@@ -67,11 +87,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         },
         strict: true,
         allowPositionals: true,
+        tokens: true,
       });
     } catch (cause) {
       throw new CliUsageError(`${(cause as Error).message}\n\n${USAGE}`, { cause });
     }
-    const { values, positionals } = parsed;
+    const { values, tokens } = parsed;
     if (values.help) {
       io.out(USAGE);
       return 0;
@@ -80,8 +101,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!values[flag]) throw new CliUsageError(`--${flag} is required\n\n${USAGE}`);
     }
     // `--models a=x b=y`: the values after the first arrive as positionals.
-    const models = [...(values.models ?? []), ...positionals].map(parseModelSpec);
-    if (models.length === 0) throw new CliUsageError(`no model to evaluate: pass --models <name>=<dir>\n\n${USAGE}`);
+    const { models, evaluated } = splitModelLists(tokens, values.models ?? [], values.evaluated ?? []);
+    if (models.length + evaluated.length === 0) throw new CliUsageError(`no model to evaluate: pass --models <name>=<dir> or --evaluated <name>=<dir>\n\n${USAGE}`);
     const params = parseEvalParams(await readParamsFile(resolve(io.cwd, values.params!), '--params'), values.params!);
     const choice = resolveBackendName(values.backend, io.env);
     const backend = await useBackend(choice.name, { purpose: 'eval' });
@@ -91,6 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       params,
       dataDir: resolve(io.cwd, values.data!),
       models: models.map((m) => ({ name: m.name, dir: resolve(io.cwd, m.dir) })),
+      evaluated: evaluated.map((m) => ({ name: m.name, dir: resolve(io.cwd, m.dir) })),
       judgeDir: resolve(io.cwd, values.judge!),
       outDir: resolve(io.cwd, values.out!),
       sweepDirs: (values.sweep ?? []).map((d) => resolve(io.cwd, d)),

@@ -141,6 +141,8 @@ export interface Provenance {
   hardware: HardwareInfo;
   /** This evaluation's machine facts that change the numerics (one line); absent in older results. */
   numerics?: string;
+  /** Models evaluated in their own process (the pipeline's evaluate-model stages): where, and on what machine. */
+  modelEvaluations?: { model: string; folder: string; backend: string; numerics?: string }[];
   /** Phases of this evaluation run. */
   timings: StageTiming[];
   /** Timings and cache hits of the pipeline's stages, when the pipeline passed them. */

@@ -1,6 +1,9 @@
 // The eval stage as a function: datasets + trained models in, report folder out.
 import { join } from 'node:path';
-import { runEvaluation } from './evaluate.ts';
+import { assembleEvaluation, checkModelNames, evaluateJudge, evaluateModel, modelInfoOf, prepareEvaluation, type ModelEvaluation, type PreparedEvaluation } from './evaluate.ts';
+import { checkDistinctSeeds } from './seed-summary.ts';
+import { checkEvaluationInputs, evaluationInputsRecord, readModelEvaluation, writeModelEvaluation } from './run/model-evaluation-file.ts';
+import { EvalInputError } from './errors.ts';
 import { renderFigures } from './figures/render.ts';
 import type { EvalParams } from './params.ts';
 import { writeReport, type WrittenReport } from './report/write-report.ts';
@@ -20,7 +23,10 @@ export interface ModelSpec {
 export interface EvalStageOptions {
   params: EvalParams;
   dataDir: string;
+  /** VAEs evaluated in this process. */
   models: readonly ModelSpec[];
+  /** Model evaluation folders (written by runModelEvalStage), merged after `models`. */
+  evaluated?: readonly ModelSpec[];
   judgeDir: string;
   outDir: string;
   sweepDirs?: readonly string[];
@@ -38,31 +44,108 @@ export interface EvalStageResult {
   report: WrittenReport;
 }
 
+/** The eval sets named by the params, read from the data stage's folder. */
+async function readSets(params: EvalParams, dataDir: string, timed: ReturnType<typeof phaseTimer>): Promise<PreparedEvaluation> {
+  return timed('read datasets', () =>
+    prepareEvaluation({
+      params,
+      upright: readSet(dataDir, params.datasets.upright),
+      rotated: readSet(dataDir, params.datasets.rotated),
+      grid: readGrid(dataDir, params.datasets.grid),
+      ...(params.datasets.sixNine === null ? {} : { sixNine: readSet(dataDir, params.datasets.sixNine) }),
+      ...(params.datasets.reference === null ? {} : { reference: readSet(dataDir, params.datasets.reference) }),
+    }),
+  );
+}
+
+export interface ModelEvalStageOptions {
+  params: EvalParams;
+  dataDir: string;
+  model: ModelSpec;
+  judgeDir: string;
+  outDir: string;
+  backend: string;
+  numerics?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * One VAE evaluated on its own: its numbers and figure samples go to a model
+ * evaluation folder, which runEvalStage merges into the report (`evaluated`).
+ * The numbers are those the VAE gets when evaluated beside the others.
+ */
+export async function runModelEvalStage(o: ModelEvalStageOptions): Promise<ModelEvaluation> {
+  const log = o.log ?? (() => {});
+  const timings: StageTiming[] = [];
+  const timed = phaseTimer(log, timings);
+  const inputs = evaluationInputsRecord(o.params, o.dataDir, o.judgeDir);
+  const prepared = await readSets(o.params, o.dataDir, timed);
+  const vae = await loadVae(o.model.dir, { name: o.model.name, batchSize: o.params.batchSize });
+  try {
+    checkModelNames([modelInfoOf(vae)]);
+    const judge = await loadJudge(o.judgeDir, { batchSize: o.params.batchSize });
+    try {
+      const evaluation = await evaluateModel(prepared, vae, judge, log);
+      log('write model evaluation');
+      writeModelEvaluation(o.outDir, {
+        inputs,
+        modelDir: o.model.dir,
+        backend: o.backend,
+        ...(o.numerics === undefined ? {} : { numerics: o.numerics }),
+        evaluation,
+      });
+      return evaluation;
+    } finally {
+      judge.dispose?.();
+    }
+  } finally {
+    vae.dispose?.();
+  }
+}
+
 export async function runEvalStage(o: EvalStageOptions): Promise<EvalStageResult> {
   const log = o.log ?? (() => {});
   const { params } = o;
   const timings: StageTiming[] = [];
   const timed = phaseTimer(log, timings);
-  const sets = await timed('read datasets', () => ({
-    upright: readSet(o.dataDir, params.datasets.upright),
-    rotated: readSet(o.dataDir, params.datasets.rotated),
-    grid: readGrid(o.dataDir, params.datasets.grid),
-    ...(params.datasets.sixNine === null ? {} : { sixNine: readSet(o.dataDir, params.datasets.sixNine) }),
-    ...(params.datasets.reference === null ? {} : { reference: readSet(o.dataDir, params.datasets.reference) }),
-  }));
+  const evaluatedSpecs = o.evaluated ?? [];
+  if (o.models.length + evaluatedSpecs.length === 0) throw new EvalInputError('no VAE to evaluate; pass --models <name>=<dir> or --evaluated <name>=<dir>');
+  // Evaluations made elsewhere are checked against this report's inputs before any work.
+  const expectedInputs = evaluatedSpecs.length > 0 ? evaluationInputsRecord(params, o.dataDir, o.judgeDir) : null;
+  const evaluated = evaluatedSpecs.map((spec) => {
+    const record = readModelEvaluation(spec.dir);
+    checkEvaluationInputs(expectedInputs!, record.inputs, join(spec.dir, 'model-evaluation.json'));
+    if (record.evaluation.model.name !== spec.name) {
+      throw new EvalInputError(`--evaluated ${spec.name}=${spec.dir} holds the evaluation of model "${record.evaluation.model.name}"; name it ${record.evaluation.model.name}=${spec.dir}`);
+    }
+    return { spec, record };
+  });
+  const prepared = await readSets(params, o.dataDir, timed);
   const vaes: VaeRunner[] = [];
   const judge = await timed('load models', async () => {
     for (const m of o.models) vaes.push(await loadVae(m.dir, { name: m.name, batchSize: params.batchSize }));
     return loadJudge(o.judgeDir, { batchSize: params.batchSize });
   });
   try {
-    const evaluation = await runEvaluation({ ...sets, vaes, judge, params, log });
+    const infos = [...vaes.map(modelInfoOf), ...evaluated.map((e) => e.record.evaluation.model)];
+    checkModelNames(infos);
+    // Before any work: runs of one kind must differ in their seed.
+    checkDistinctSeeds(infos);
+    const judged = await evaluateJudge(prepared, judge, log);
+    const models: ModelEvaluation[] = [];
+    for (const vae of vaes) models.push(await evaluateModel(prepared, vae, judge, log));
+    models.push(...evaluated.map((e) => e.record.evaluation));
+    const evaluation = assembleEvaluation(prepared, judged, models);
     timings.push(...evaluation.timings);
     const sweep = o.sweepDirs && o.sweepDirs.length > 0 ? await timed('read sweep', () => readSweep(o.sweepDirs!, params.sweep.paperValidationSize)) : null;
     const seeds: Record<string, number | null> = { eval: params.seed, judge: judge.seed ?? null };
-    for (const v of vaes) seeds[v.name] = v.seed ?? null;
+    for (const m of infos) seeds[m.name] = m.seed ?? null;
     const inputs: Record<string, string> = { datasets: o.dataDir, judge: o.judgeDir };
     for (const m of o.models) inputs[`model ${m.name}`] = m.dir;
+    for (const { spec, record } of evaluated) {
+      inputs[`model ${spec.name}`] = record.modelDir;
+      inputs[`evaluation ${spec.name}`] = spec.dir;
+    }
     for (const d of o.sweepDirs ?? []) inputs[`sweep`] = inputs.sweep ? `${inputs.sweep}, ${d}` : d;
     const results: EvaluationResults = {
       ...evaluation.results,
@@ -74,6 +157,16 @@ export async function runEvalStage(o: EvalStageOptions): Promise<EvalStageResult
         backend: o.backend,
         hardware: hardwareInfo(),
         ...(o.numerics === undefined ? {} : { numerics: o.numerics }),
+        ...(evaluated.length === 0
+          ? {}
+          : {
+              modelEvaluations: evaluated.map(({ spec, record }) => ({
+                model: spec.name,
+                folder: spec.dir,
+                backend: record.backend,
+                ...(record.numerics === undefined ? {} : { numerics: record.numerics }),
+              })),
+            }),
         timings,
         pipeline: o.pipelineTimings ?? null,
         inputs,

@@ -124,7 +124,10 @@ function parsePipelineFile(text, file) {
         { file },
       );
     }
-    return [{ name, file, profile: undefined, desc, params, stages: readStages(stagesNode, new Map(), file, lineOf) }];
+    const { stages, threads } = readStages(stagesNode, new Map(), file, lineOf);
+    const pipelines = [{ name, file, profile: undefined, desc, params, stages }];
+    checkThreadsKeys(pipelines, [threads], file);
+    return pipelines;
   }
   if (!YAML.isMap(profilesNode) || profilesNode.items.length === 0) {
     throw new PipelineSchemaError(
@@ -133,7 +136,9 @@ function parsePipelineFile(text, file) {
       { file, line: lineOf(profilesNode) },
     );
   }
-  return profilesNode.items.map((pair) => {
+  /** @type {Map<string, ThreadsDecl | undefined>[]} */
+  const declaredThreads = [];
+  const pipelines = profilesNode.items.map((pair) => {
     const profile = scalarKey(pair.key);
     const line = lineOf(pair.key);
     if (!PIPELINE_NAME.test(profile)) {
@@ -154,18 +159,22 @@ function parsePipelineFile(text, file) {
     checkKeys(node, PROFILE_KEYS, file, lineOf, undefined, `in profile \`${profile}\``);
     const overrides = readOverrides(node.get('stages', true), stagesNode, profile, file, lineOf);
     try {
+      const { stages, threads } = readStages(stagesNode, overrides, file, lineOf);
+      declaredThreads.push(threads);
       return {
         name: profile,
         file,
         profile,
         desc: optionalString(node, 'desc', file, lineOf, undefined) ?? desc,
         params: optionalString(node, 'params', file, lineOf, undefined) ?? params,
-        stages: readStages(stagesNode, overrides, file, lineOf),
+        stages,
       };
     } catch (e) {
       throw e instanceof PipelineError ? e.inProfile(profile) : e;
     }
   });
+  checkThreadsKeys(pipelines, declaredThreads, file);
+  return pipelines;
 }
 
 /**
@@ -263,7 +272,7 @@ function applyOverride(base, override) {
  * @param {Map<string, import('yaml').YAMLMap>} overrides
  * @param {string} file
  * @param {(node: unknown) => number | undefined} lineOf
- * @returns {StageDecl[]}
+ * @returns {{stages: StageDecl[], threads: Map<string, ThreadsDecl | undefined>}} the stages, and each stage's `threads` as declared
  */
 function readStages(stagesNode, overrides, file, lineOf) {
   /** @type {StageTemplate[]} */
@@ -280,6 +289,26 @@ function readStages(stagesNode, overrides, file, lineOf) {
     }
     const node = YAML.isMap(pair.value) ? applyOverride(pair.value, overrides.get(base)) : pair.value;
     templates.push(readStage(node, base, file, lineOf, line));
+  }
+  // `matrix: {foreach: <stage>}` takes that stage's matrix (as this profile
+  // has it), which must list its values itself.
+  const lists = new Map(templates.filter((t) => Array.isArray(t.matrix)).map((t) => [t.base, /** @type {[string, string[]][]} */ (t.matrix)]));
+  for (const t of templates) {
+    if (t.matrix === undefined || Array.isArray(t.matrix)) continue;
+    const ref = t.matrix;
+    const target = templates.find((o) => o.base === ref.foreach);
+    const matrix = lists.get(ref.foreach);
+    if (!target || !matrix) {
+      const withLists = [...lists.keys()];
+      throw new PipelineSchemaError(
+        target
+          ? `has \`matrix: {foreach: ${ref.foreach}}\`, but stage \`${ref.foreach}\` has ${target.matrix ? 'no lists of its own in' : 'no'} \`matrix\``
+          : `has \`matrix: {foreach: ${ref.foreach}}\`, but there is no stage \`${ref.foreach}\`${didYouMean(ref.foreach, withLists)}`,
+        `name a stage whose \`matrix\` lists its values (${quoteList(withLists)})`,
+        { file, line: ref.line, stage: t.base },
+      );
+    }
+    t.matrix = matrix;
   }
   // `foreach` reads the combinations of any matrix stage, so every matrix is
   // known before any stage is expanded.
@@ -307,7 +336,7 @@ function readStages(stagesNode, overrides, file, lineOf) {
       stages.push(stage);
     }
   }
-  return stages;
+  return { stages, threads: new Map(templates.map((t) => [t.base, t.threads])) };
 }
 
 /**
@@ -417,26 +446,101 @@ function optionalBoolean(map, key, file, lineOf, stage) {
 }
 
 /**
- * `threads`: a whole number of threads, 1 to 256 (the failsafe schema reads it as a string).
+ * Threads as declared: one count for every combination, or a count per matrix
+ * combination (keyed by its name, the part after `@`) with `default` for the
+ * others.
+ * @typedef {number | {perItem: Map<string, {count: number, line: number | undefined}>, fallback: number | undefined, line: number | undefined}} ThreadsDecl
+ */
+
+/**
+ * `threads`: a whole number of threads, 1 to 256 (the failsafe schema reads
+ * it as a string), or a mapping from matrix combinations to such numbers.
  * @param {import('yaml').YAMLMap} map
  * @param {string} file
  * @param {(node: unknown) => number | undefined} lineOf
  * @param {string} stage
- * @returns {number | undefined}
+ * @returns {ThreadsDecl | undefined}
  */
 function optionalThreads(map, file, lineOf, stage) {
   const node = map.get('threads', true);
   if (node === undefined) return undefined;
-  const text = YAML.isScalar(node) ? String(node.value) : '';
-  const n = /^[1-9][0-9]*$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= 256)) {
-    throw new PipelineSchemaError(
-      `\`threads\` must be a whole number from 1 to 256, got ${YAML.isScalar(node) ? JSON.stringify(text) : 'a list or mapping'}`,
-      'write e.g. `threads: 1`, or leave it out to let TensorFlow use every core',
-      { file, line: lineOf(node), stage },
-    );
+  /** @param {unknown} n @param {string} where */
+  const count = (n, where) => {
+    const text = YAML.isScalar(n) ? String(n.value) : '';
+    const value = /^[1-9][0-9]*$/.test(text) ? Number(text) : NaN;
+    if (!(value >= 1 && value <= 256)) {
+      throw new PipelineSchemaError(
+        `\`${where}\` must be a whole number from 1 to 256, got ${YAML.isScalar(n) ? JSON.stringify(text) : 'a list or mapping'}`,
+        'write e.g. `threads: 1`, or `threads: {default: 1, sgvae: 2}` per matrix combination, or leave it out to let TensorFlow use every core',
+        { file, line: lineOf(n), stage },
+      );
+    }
+    return value;
+  };
+  if (!YAML.isMap(node)) return count(node, 'threads');
+  /** @type {Map<string, {count: number, line: number | undefined}>} */
+  const perItem = new Map();
+  /** @type {number | undefined} */
+  let fallback;
+  for (const pair of node.items) {
+    const key = scalarKey(pair.key);
+    if (key === 'default') fallback = count(pair.value, 'threads.default');
+    else perItem.set(key, { count: count(pair.value, `threads.${key}`), line: lineOf(pair.key) });
   }
-  return n;
+  return { perItem, fallback, line: lineOf(node) };
+}
+
+/**
+ * The thread count of one stage or matrix combination.
+ * @param {ThreadsDecl | undefined} threads
+ * @param {string | undefined} itemName
+ */
+function threadsOf(threads, itemName) {
+  if (threads === undefined || typeof threads === 'number') return threads;
+  return (itemName === undefined ? undefined : threads.perItem.get(itemName)?.count) ?? threads.fallback;
+}
+
+/**
+ * Every key of a per-combination `threads` must name a combination of its
+ * stage in at least one of the file's pipelines (a profile may list fewer
+ * combinations than another), so that a misspelt name is not silently ignored.
+ * @param {PipelineDecl[]} pipelines every pipeline of one file
+ * @param {Map<string, ThreadsDecl | undefined>[]} declared per pipeline: stage base -> its threads as declared
+ * @param {string} file
+ */
+function checkThreadsKeys(pipelines, declared, file) {
+  /** @type {Map<string, Set<string>>} */
+  const items = new Map();
+  for (const p of pipelines) {
+    for (const s of p.stages) {
+      if (!s.item) continue;
+      const set = items.get(s.base) ?? new Set();
+      set.add(s.name.slice(s.base.length + 1));
+      items.set(s.base, set);
+    }
+  }
+  for (const byStage of declared) {
+    for (const [base, threads] of byStage) {
+      if (threads === undefined || typeof threads === 'number') continue;
+      const known = [...(items.get(base) ?? [])];
+      if (known.length === 0) {
+        throw new PipelineSchemaError(
+          '`threads` is a mapping, but the stage has no `matrix`',
+          'write one number (`threads: 1`); a mapping gives a count per matrix combination',
+          { file, line: threads.line, stage: base },
+        );
+      }
+      for (const [key, { line }] of threads.perItem) {
+        if (!known.includes(key)) {
+          throw new PipelineSchemaError(
+            `\`threads.${key}\` names no combination of the stage's matrix${didYouMean(key, known)}`,
+            `key the counts by combination (${quoteList(known)}) and give the others \`default\``,
+            { file, line, stage: base },
+          );
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -571,10 +675,11 @@ function pathMap(map, key, file, lineOf, stage) {
 /**
  * One entry of `stages:` as read, before `foreach` items and the matrix are
  * expanded.
- * @typedef {Omit<StageDecl, 'name' | 'item' | 'cmd' | 'deps'> & {
+ * @typedef {Omit<StageDecl, 'name' | 'item' | 'cmd' | 'deps' | 'threads'> & {
  *   cmd: (string | ForeachEntry)[],
  *   deps: (string | ForeachEntry)[],
- *   matrix: [string, string[]][] | undefined,
+ *   matrix: [string, string[]][] | {foreach: string, line: number | undefined} | undefined,
+ *   threads: ThreadsDecl | undefined,
  * }} StageTemplate
  */
 
@@ -654,9 +759,9 @@ function readStage(node, base, file, lineOf, line) {
  * @returns {StageDecl[]}
  */
 function expandStage(t, matrices, names, file) {
-  const { matrix, ...rest } = t;
+  const { matrix, threads, ...rest } = t;
   const where = { file, line: t.line, stage: t.base };
-  /** @type {Omit<StageDecl, 'name' | 'item'>} */
+  /** @type {Omit<StageDecl, 'name' | 'item' | 'threads'>} */
   const template = {
     ...rest,
     cmd: expandForeach(t.cmd, 'cmd', matrices, names, where),
@@ -682,10 +787,11 @@ function expandStage(t, matrices, names, file) {
     }
   }
 
-  if (matrix === undefined) return [{ ...template, name: t.base, item: undefined }];
+  if (matrix === undefined) return [{ ...template, name: t.base, item: undefined, threads: threadsOf(threads, undefined) }];
   const line = t.line;
-  return combinations(matrix).map((item) => {
-    const name = `${t.base}@${Object.values(item).join('-')}`;
+  return combinations(/** @type {[string, string[]][]} */ (matrix)).map((item) => {
+    const itemName = Object.values(item).join('-');
+    const name = `${t.base}@${itemName}`;
     /** @param {string} s */
     const sub = (s) => substituteItem(s, item, file, line, name);
     /** @param {Record<string, string>} m */
@@ -694,6 +800,7 @@ function expandStage(t, matrices, names, file) {
       ...template,
       name,
       item,
+      threads: threadsOf(threads, itemName),
       desc: template.desc === undefined ? undefined : sub(template.desc),
       package: sub(template.package),
       cmd: template.cmd.map(sub),
@@ -761,10 +868,14 @@ function expandForeach(entries, field, matrices, names, where) {
  * @param {string} file
  * @param {(node: unknown) => number | undefined} lineOf
  * @param {string} stage
- * @returns {[string, string[]][]}
+ * @returns {[string, string[]][] | {foreach: string, line: number | undefined}} the lists, or the stage whose matrix this one takes
  */
 function readMatrix(node, file, lineOf, stage) {
   const example = '`matrix: {model: [sgvae, svae], beta: [0.1, 1]}`';
+  // `matrix: {foreach: <stage>}`: that stage's matrix (a key's value is otherwise a list).
+  if (YAML.isMap(node) && node.items.length === 1 && scalarKey(node.items[0].key) === 'foreach' && YAML.isScalar(node.items[0].value)) {
+    return { foreach: String(node.items[0].value.value), line: lineOf(node.items[0].value) };
+  }
   if (!YAML.isMap(node) || node.items.length === 0) {
     throw new PipelineSchemaError('`matrix` must map keys to lists of values', `write ${example}`, {
       file,

@@ -150,6 +150,47 @@ ${extra}    outs:
     }
   });
 
+  it('`matrix: {foreach: <stage>}` repeats a stage per combination of another, and `threads` can be given per combination', async () => {
+    const file = (/** @type {string} */ threads, /** @type {string} */ profileMatrix = '') => `params: params/bad.yaml
+${profileMatrix ? `profiles:\n  few:\n    stages:\n      train:\n        matrix: {model: [${profileMatrix}]}\n  all: {}\n` : ''}stages:
+  train:
+    matrix: {model: [big, small, tiny]}
+    package: alpha
+    cmd: [node, packages/alpha/src/prepare.mjs, "\${item.model}", "\${outs.model}"]
+    outs:
+      model: models/\${item.model}
+  score:
+    matrix: {foreach: train}
+    package: alpha
+${threads}    cmd: [node, packages/alpha/src/prepare.mjs, "\${deps.train@\${item.model}.model}", "\${outs.score}"]
+    deps: ["train@\${item.model}.model"]
+    outs:
+      score: scores/\${item.model}
+`;
+    const projects = await projectsOfFile('fe', file('    threads: {default: 1, big: 2}\n'));
+    const score = (/** @type {string} */ m) => projects[`pipelines/fe/score@${m}`].targets.run.options.stage;
+    expect(Object.keys(projects).filter((k) => k.includes('/score@')).sort()).toEqual(['pipelines/fe/score@big', 'pipelines/fe/score@small', 'pipelines/fe/score@tiny']);
+    expect(score('small').deps).toEqual({ 'train@small.model': ['artifacts/fe/models/small'] });
+    expect([score('big').threads, score('small').threads, score('tiny').threads]).toEqual([2, 1, 1]);
+    // Without `default`, the combinations not named use every core (no `threads` in the record).
+    const noDefault = await projectsOfFile('fe', file('    threads: {tiny: 1}\n'));
+    expect('threads' in noDefault['pipelines/fe/score@big'].targets.run.options.stage).toBe(false);
+    expect(noDefault['pipelines/fe/score@tiny'].targets.run.options.stage.threads).toBe(1);
+    // A profile's matrix is followed; a key naming a combination of another profile is accepted.
+    const profiled = Object.values(await projectsOfFile('fe', file('    threads: {default: 1, big: 2}\n', 'small, tiny'))).map((/** @type {any} */ p) => p.name);
+    expect(profiled.filter((n) => n.startsWith('few--score@')).sort()).toEqual(['few--score@small', 'few--score@tiny']);
+    expect(profiled).toContain('all--score@big');
+
+    const typo = await errorOf(file('    threads: {default: 1, bgi: 2}\n'));
+    expect(typo.message).toMatch(/stage `score` `threads.bgi` names no combination of the stage's matrix \(did you mean `big`\?\); key the counts by combination \(`big`, `small`, `tiny`\)/);
+    const zero = await errorOf(file('    threads: {default: 0}\n'));
+    expect(zero.message).toMatch(/`threads.default` must be a whole number from 1 to 256, got "0"/);
+    const noMatrix = await errorOf(stage('    threads: {default: 1}\n'));
+    expect(noMatrix.message).toMatch(/stage `prepare` `threads` is a mapping, but the stage has no `matrix`/);
+    const unknown = await errorOf(file('').replace('{foreach: train}', '{foreach: trian}'));
+    expect(unknown.message).toMatch(/stage `score` has `matrix: \{foreach: trian\}`, but there is no stage `trian` \(did you mean `train`\?\)/);
+  });
+
   it('`after` orders stages without hashing their outputs; `${matrix.<stage>}` lists a grid and is hashed with it', async () => {
     const grid = (/** @type {string} */ betas) => `params: params/bad.yaml
 stages:
@@ -374,18 +415,29 @@ stages:
       expect(run.inputs[0]).toEqual({ input: 'production', projects: ['contracts', 'data'] });
       expect(byName[p].targets.all.dependsOn[0].projects).toContain(`${p}--build-datasets`);
     }
-    // The profiles' overrides: the default profile trains three VAEs, the others four.
+    // The profiles' overrides: the default profile trains three VAEs, the others four;
+    // each is evaluated in its own stage and the report merges the evaluations.
     const models = (/** @type {string} */ p) => {
       const cmd = byName[`${p}--evaluate`].targets.run.options.stage.cmd;
-      return cmd.slice(cmd.indexOf('--models') + 1, cmd.indexOf('--judge'));
+      return cmd.slice(cmd.indexOf('--evaluated') + 1, cmd.indexOf('--judge'));
     };
-    expect(models('pipeline')).toEqual(['sgvae=${deps.train-vae@sgvae.model}', 'svae=${deps.train-vae@svae.model}', 'svae-aug=${deps.train-vae@svae-aug.model}']);
-    expect(models('smoke')).toEqual([
-      'sgvae=${deps.train-vae@sgvae.model}',
-      'sgvae-so2=${deps.train-vae@sgvae-so2.model}',
-      'svae=${deps.train-vae@svae.model}',
-      'svae-aug=${deps.train-vae@svae-aug.model}',
+    expect(models('pipeline')).toEqual([
+      'sgvae=${deps.evaluate-model@sgvae.evaluation}',
+      'svae=${deps.evaluate-model@svae.evaluation}',
+      'svae-aug=${deps.evaluate-model@svae-aug.evaluation}',
     ]);
+    expect(models('smoke')).toEqual([
+      'sgvae=${deps.evaluate-model@sgvae.evaluation}',
+      'sgvae-so2=${deps.evaluate-model@sgvae-so2.evaluation}',
+      'svae=${deps.evaluate-model@svae.evaluation}',
+      'svae-aug=${deps.evaluate-model@svae-aug.evaluation}',
+    ]);
+    const evaluateModel = (/** @type {string} */ name) => byName[name].targets.run.options.stage;
+    expect(evaluateModel('pipeline--evaluate-model@svae').cmd).toContain('svae=${deps.train-vae@svae.model}');
+    // The equivariant encoders' evaluations take both cores; the others run beside a training stage on one.
+    expect([evaluateModel('pipeline--evaluate-model@sgvae').threads, evaluateModel('pipeline--evaluate-model@svae').threads]).toEqual([2, 1]);
+    expect(evaluateModel('smoke--evaluate-model@sgvae-so2').threads).toBe(2);
+    expect(byName['pipeline--evaluate-model@sgvae-so2']).toBeUndefined();
     expect(byName['paper--train-vae-seed@sgvae-so2-3']).toBeDefined();
     expect(byName['pipeline--train-vae-seed@sgvae-so2-3']).toBeUndefined();
     expect(Object.keys(byName).filter((n) => n.startsWith('sweep-smoke--train-vae@'))).toHaveLength(8);

@@ -272,6 +272,7 @@ function provenanceRows(results: EvaluationResults): { item: string; value: stri
   add('hardware', `${p.hardware.cpuModel}, ${p.hardware.cores} cores, ${p.hardware.memoryGiB.toFixed(0)} GiB`);
   add('runtime', `Node ${p.hardware.node} on ${p.hardware.platform}/${p.hardware.arch}`);
   if (p.numerics !== undefined) add('evaluated on', p.numerics);
+  for (const e of p.modelEvaluations ?? []) add(`evaluated separately: ${e.model}`, `${e.numerics ?? e.backend}; ${e.folder}`);
   // Training numerics differ between CPU kinds (oneDNN picks kernels by instruction set): name each model's machine.
   for (const m of results.models) {
     if (m.trainedWith) add(`trained: ${m.label}`, `${m.trainedWith.machine ?? 'machine not recorded'}; code ${m.trainedWith.codeVersion ?? 'unknown'}`);
