@@ -36,7 +36,10 @@ export interface EvaluationInputs {
   sixNine?: LabelledImages;
   /** Upright training digits, the reference of the kNN-on-mu metric; absent leaves the metric out. */
   reference?: LabelledImages;
+  /** VAEs evaluated here. */
   vaes: readonly VaeRunner[];
+  /** VAEs evaluated elsewhere (evaluateModel in another process, with the same sets and params); they follow `vaes`. */
+  evaluated?: readonly ModelEvaluation[];
   judge: JudgeRunner;
   params: EvalParams;
   /** Progress lines (phase names); nothing is printed when absent. */
@@ -153,9 +156,10 @@ export interface JudgeEvaluation {
 
 export async function runEvaluation(inputs: EvaluationInputs): Promise<EvaluationOutput> {
   const { vaes, judge } = inputs;
+  const evaluated = inputs.evaluated ?? [];
   const log = inputs.log ?? (() => {});
-  if (vaes.length === 0) throw new EvalInputError('no VAE to evaluate; pass at least one --models name=dir');
-  const infos = vaes.map(modelInfoOf);
+  if (vaes.length + evaluated.length === 0) throw new EvalInputError('no VAE to evaluate; pass --models <name>=<dir> or --evaluated <name>=<dir>');
+  const infos = [...vaes.map(modelInfoOf), ...evaluated.map((m) => m.model)];
   checkModelNames(infos);
   // Before any work: runs of one kind must differ in their seed.
   checkDistinctSeeds(infos);
@@ -165,7 +169,7 @@ export async function runEvaluation(inputs: EvaluationInputs): Promise<Evaluatio
   const judged = await evaluateJudge(prepared, judge, log);
   const models: ModelEvaluation[] = [];
   for (const vae of vaes) models.push(await evaluateModel(prepared, vae, judge, log));
-  return assembleEvaluation(prepared, judged, models);
+  return assembleEvaluation(prepared, judged, [...models, ...evaluated]);
 }
 
 /** Applies the params' limits to the sets and draws every index; checks that the sets fit together. */
@@ -427,12 +431,10 @@ export async function evaluateModel(p: PreparedEvaluation, vae: VaeRunner, judge
 /**
  * The results and figure samples of a whole evaluation: the judge alone, then
  * the models in the order given (each evaluated here or in its own process).
+ * runEvaluation checks the models' names and seeds before any work.
  */
 export function assembleEvaluation(p: PreparedEvaluation, judged: JudgeEvaluation, models: readonly ModelEvaluation[]): EvaluationOutput {
-  if (models.length === 0) throw new EvalInputError('no VAE to evaluate; pass at least one --models name=dir');
   const infos = models.map((m) => m.model);
-  checkModelNames(infos);
-  checkDistinctSeeds(infos);
   const { rotated, grid, sixNine, sampleIdx } = p;
   const samples: EvaluationSamples = {
     size: p.size,

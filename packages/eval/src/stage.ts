@@ -1,7 +1,6 @@
 // The eval stage as a function: datasets + trained models in, report folder out.
 import { join } from 'node:path';
-import { assembleEvaluation, checkModelNames, evaluateJudge, evaluateModel, modelInfoOf, prepareEvaluation, type ModelEvaluation, type PreparedEvaluation } from './evaluate.ts';
-import { checkDistinctSeeds } from './seed-summary.ts';
+import { checkModelNames, evaluateModel, modelInfoOf, prepareEvaluation, runEvaluation, type EvaluationSets, type ModelEvaluation } from './evaluate.ts';
 import { checkEvaluationInputs, evaluationInputsRecord, readModelEvaluation, writeModelEvaluation } from './run/model-evaluation-file.ts';
 import { EvalInputError } from './errors.ts';
 import { renderFigures } from './figures/render.ts';
@@ -45,17 +44,15 @@ export interface EvalStageResult {
 }
 
 /** The eval sets named by the params, read from the data stage's folder. */
-async function readSets(params: EvalParams, dataDir: string, timed: ReturnType<typeof phaseTimer>): Promise<PreparedEvaluation> {
-  return timed('read datasets', () =>
-    prepareEvaluation({
-      params,
-      upright: readSet(dataDir, params.datasets.upright),
-      rotated: readSet(dataDir, params.datasets.rotated),
-      grid: readGrid(dataDir, params.datasets.grid),
-      ...(params.datasets.sixNine === null ? {} : { sixNine: readSet(dataDir, params.datasets.sixNine) }),
-      ...(params.datasets.reference === null ? {} : { reference: readSet(dataDir, params.datasets.reference) }),
-    }),
-  );
+async function readSets(params: EvalParams, dataDir: string, timed: ReturnType<typeof phaseTimer>): Promise<EvaluationSets> {
+  return timed('read datasets', () => ({
+    params,
+    upright: readSet(dataDir, params.datasets.upright),
+    rotated: readSet(dataDir, params.datasets.rotated),
+    grid: readGrid(dataDir, params.datasets.grid),
+    ...(params.datasets.sixNine === null ? {} : { sixNine: readSet(dataDir, params.datasets.sixNine) }),
+    ...(params.datasets.reference === null ? {} : { reference: readSet(dataDir, params.datasets.reference) }),
+  }));
 }
 
 export interface ModelEvalStageOptions {
@@ -79,7 +76,7 @@ export async function runModelEvalStage(o: ModelEvalStageOptions): Promise<Model
   const timings: StageTiming[] = [];
   const timed = phaseTimer(log, timings);
   const inputs = evaluationInputsRecord(o.params, o.dataDir, o.judgeDir);
-  const prepared = await readSets(o.params, o.dataDir, timed);
+  const prepared = prepareEvaluation(await readSets(o.params, o.dataDir, timed));
   const vae = await loadVae(o.model.dir, { name: o.model.name, batchSize: o.params.batchSize });
   try {
     checkModelNames([modelInfoOf(vae)]);
@@ -109,7 +106,6 @@ export async function runEvalStage(o: EvalStageOptions): Promise<EvalStageResult
   const timings: StageTiming[] = [];
   const timed = phaseTimer(log, timings);
   const evaluatedSpecs = o.evaluated ?? [];
-  if (o.models.length + evaluatedSpecs.length === 0) throw new EvalInputError('no VAE to evaluate; pass --models <name>=<dir> or --evaluated <name>=<dir>');
   // Evaluations made elsewhere are checked against this report's inputs before any work.
   const expectedInputs = evaluatedSpecs.length > 0 ? evaluationInputsRecord(params, o.dataDir, o.judgeDir) : null;
   const evaluated = evaluatedSpecs.map((spec) => {
@@ -120,26 +116,18 @@ export async function runEvalStage(o: EvalStageOptions): Promise<EvalStageResult
     }
     return { spec, record };
   });
-  const prepared = await readSets(params, o.dataDir, timed);
+  const sets = await readSets(params, o.dataDir, timed);
   const vaes: VaeRunner[] = [];
   const judge = await timed('load models', async () => {
     for (const m of o.models) vaes.push(await loadVae(m.dir, { name: m.name, batchSize: params.batchSize }));
     return loadJudge(o.judgeDir, { batchSize: params.batchSize });
   });
   try {
-    const infos = [...vaes.map(modelInfoOf), ...evaluated.map((e) => e.record.evaluation.model)];
-    checkModelNames(infos);
-    // Before any work: runs of one kind must differ in their seed.
-    checkDistinctSeeds(infos);
-    const judged = await evaluateJudge(prepared, judge, log);
-    const models: ModelEvaluation[] = [];
-    for (const vae of vaes) models.push(await evaluateModel(prepared, vae, judge, log));
-    models.push(...evaluated.map((e) => e.record.evaluation));
-    const evaluation = assembleEvaluation(prepared, judged, models);
+    const evaluation = await runEvaluation({ ...sets, vaes, evaluated: evaluated.map((e) => e.record.evaluation), judge, log });
     timings.push(...evaluation.timings);
     const sweep = o.sweepDirs && o.sweepDirs.length > 0 ? await timed('read sweep', () => readSweep(o.sweepDirs!, params.sweep.paperValidationSize)) : null;
     const seeds: Record<string, number | null> = { eval: params.seed, judge: judge.seed ?? null };
-    for (const m of infos) seeds[m.name] = m.seed ?? null;
+    for (const m of evaluation.results.models) seeds[m.name] = m.seed ?? null;
     const inputs: Record<string, string> = { datasets: o.dataDir, judge: o.judgeDir };
     for (const m of o.models) inputs[`model ${m.name}`] = m.dir;
     for (const { spec, record } of evaluated) {

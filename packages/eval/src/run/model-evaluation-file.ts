@@ -7,10 +7,10 @@
 // round trip is exact) and the inputs it was made from: the eval params, a
 // digest of each dataset's manifest and of the judge's manifest. The merge
 // refuses an evaluation made from other inputs than its own.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFolderAtomically } from '@sgvae/contracts';
+import { sha256, writeFolderAtomically } from '@sgvae/contracts';
+import { canonicalJson } from '@sgvae/train';
 import { ArtifactError, EvalInputError } from '../errors.ts';
 import type { ModelEvaluation } from '../evaluate.ts';
 import type { EvalParams } from '../params.ts';
@@ -47,7 +47,7 @@ function setNames(params: EvalParams): string[] {
 
 function sha256File(path: string, what: string): string {
   if (!existsSync(path)) throw new ArtifactError(`${what}: ${path} does not exist; run the stage that writes it first`);
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return sha256(readFileSync(path));
 }
 
 /** The inputs record of an evaluation of `dataDir`'s sets with the judge in `judgeDir`. */
@@ -63,10 +63,8 @@ export function evaluationInputsRecord(params: EvalParams, dataDir: string, judg
  */
 export function checkEvaluationInputs(expected: EvaluationInputsRecord, got: EvaluationInputsRecord, file: string): void {
   const redo = 'evaluate the model again with the same --params, --data and --judge as the report (the pipeline\'s evaluate-model stage does)';
-  const a = JSON.stringify(canonical(expected.params));
-  const b = JSON.stringify(canonical(got.params));
-  if (a !== b) {
-    const path = firstDifference(canonical(expected.params), canonical(got.params), 'params');
+  if (canonicalJson(expected.params) !== canonicalJson(got.params)) {
+    const path = firstDifference(expected.params, got.params, 'params');
     throw new EvalInputError(`${file} was made with other eval params than this report (first difference at \`${path}\`); ${redo}`);
   }
   for (const name of new Set([...Object.keys(expected.datasets), ...Object.keys(got.datasets)])) {
@@ -149,21 +147,13 @@ function decodeValue(_key: string, value: unknown): unknown {
   return new TAGS[tag](copy.buffer);
 }
 
-/** JSON with object keys sorted, for comparing params regardless of key order. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-  }
-  return value;
-}
-
+/** The path of the first value in which two unequal JSON values differ (key order aside). */
 function firstDifference(a: unknown, b: unknown, path: string): string {
   if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const x = (a as Record<string, unknown>)[k];
       const y = (b as Record<string, unknown>)[k];
-      if (JSON.stringify(x) !== JSON.stringify(y)) return firstDifference(x, y, Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`);
+      if (canonicalJson(x) !== canonicalJson(y)) return firstDifference(x, y, Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`);
     }
   }
   return path;
